@@ -1,0 +1,16 @@
+package io.github.pgredis.sink.apply;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/**
+ * The result of one batch that Redis took: the records that failed on their own (for the dead-letter queue), and
+ * per original topic-partition the next offset, covering both applied and failed records.
+ */
+public record BatchOutcome(List<Failed> failed, Map<TopicPartition, Long> nextOffsets, int applied) {
+    public record Failed(SinkRecord record, RuntimeException error) {
+    }
+}

@@ -1,0 +1,93 @@
+package io.github.pgredis.sink.apply;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.connect.sink.SinkRecord;
+
+import io.github.pgredis.sink.event.ChangeVersion;
+import io.github.pgredis.sink.mapping.RenderedRow;
+
+/**
+ * What one batch does to one Redis key: the newest change of the key in the batch, standing for every record of the
+ * key that it replaced (they share its fate: applied together, or reported together).
+ */
+public final class RowWrite {
+    public enum Kind { UPSERT, DELETE, TOMBSTONE }
+
+    private final String key;
+    private final Kind kind;
+    private final ChangeVersion version;
+    private final long offset;
+    private final RenderedRow row;
+    private final List<SinkRecord> records;
+
+    public RowWrite(String key, Kind kind, ChangeVersion version, long offset, RenderedRow row, SinkRecord record) {
+        this(key, kind, version, offset, row, new ArrayList<>(List.of(record)));
+    }
+
+    /** The delete of one key found by a table truncate; the truncate record itself stands for it. */
+    public static RowWrite truncated(String key, ChangeVersion version, long offset) {
+        return new RowWrite(key, Kind.DELETE, version, offset, null, List.of());
+    }
+
+    private RowWrite(String key, Kind kind, ChangeVersion version, long offset, RenderedRow row,
+            List<SinkRecord> records) {
+        this.key = key;
+        this.kind = kind;
+        this.version = version;
+        this.offset = offset;
+        this.row = row;
+        this.records = records;
+    }
+
+    /**
+     * Collapses this write with a later change of the same key, with the same final effect as applying both in order
+     * through the version guard: the higher version wins; a tombstone deletes whatever came before it, is ordered by
+     * its Kafka position, and leaves a marker with the highest version it covers, so older changes replayed later
+     * stay out; columns the winner lacks (TOAST) come from the earlier row.
+     */
+    public RowWrite followedBy(RowWrite later) {
+        List<SinkRecord> all = new ArrayList<>(records.size() + later.records.size());
+        all.addAll(records);
+        all.addAll(later.records);
+        long lastOffset = Math.max(offset, later.offset);
+        if (later.kind == Kind.TOMBSTONE) {
+            ChangeVersion newest = version.compareTo(later.version) >= 0 ? version : later.version;
+            return new RowWrite(key, Kind.TOMBSTONE, newest, lastOffset, null, all);
+        }
+        if (version.compareTo(later.version) > 0) {
+            return new RowWrite(key, kind, version, lastOffset, row, all);
+        }
+        RenderedRow laterRow = later.row;
+        if (laterRow != null && row != null) {
+            laterRow = laterRow.keepingFrom(row);
+        }
+        return new RowWrite(key, later.kind, later.version, lastOffset, laterRow, all);
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public ChangeVersion version() {
+        return version;
+    }
+
+    /** The highest original Kafka offset among the records this write stands for. */
+    public long offset() {
+        return offset;
+    }
+
+    public RenderedRow row() {
+        return row;
+    }
+
+    public List<SinkRecord> records() {
+        return records;
+    }
+}

@@ -1,0 +1,104 @@
+package io.github.pgredis.sink.event;
+
+import java.util.List;
+
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/**
+ * One change read from one sink record, whatever shape it arrived in: a Debezium envelope, a record flattened by
+ * ExtractNewRecordState, a tombstone or a plain keyed record.
+ */
+public final class ChangeEvent {
+    private final SinkRecord record;
+    private final Operation operation;
+    private final List<Column> keyColumns;
+    private final List<Column> row;
+    private final String schemaName;
+    private final String tableName;
+    private final ChangeVersion version;
+
+    ChangeEvent(SinkRecord record, Operation operation, List<Column> keyColumns, List<Column> row,
+            String schemaName, String tableName, ChangeVersion version) {
+        this.record = record;
+        this.operation = operation;
+        this.keyColumns = keyColumns;
+        this.row = row;
+        this.schemaName = schemaName;
+        this.tableName = tableName;
+        this.version = version;
+    }
+
+    public SinkRecord record() {
+        return record;
+    }
+
+    public Operation operation() {
+        return operation;
+    }
+
+    public boolean isCreate() {
+        return operation == Operation.CREATE;
+    }
+
+    public boolean isUpdate() {
+        return operation == Operation.UPDATE;
+    }
+
+    public boolean isSnapshotRead() {
+        return operation == Operation.SNAPSHOT_READ;
+    }
+
+    public boolean isDelete() {
+        return operation == Operation.DELETE;
+    }
+
+    public boolean isTombstone() {
+        return operation == Operation.TOMBSTONE;
+    }
+
+    public boolean isTruncate() {
+        return operation == Operation.TRUNCATE;
+    }
+
+    /** The primary-key columns, from the record key; empty for truncates. */
+    public List<Column> keyColumns() {
+        return keyColumns;
+    }
+
+    /** The row after the change; null for deletes, tombstones and truncates. */
+    public List<Column> row() {
+        return row;
+    }
+
+    /** The source schema, or null when the record does not say. */
+    public String schemaName() {
+        return schemaName;
+    }
+
+    /** The source table, or null when the record does not say. */
+    public String tableName() {
+        return tableName;
+    }
+
+    public ChangeVersion version() {
+        return version;
+    }
+
+    public String topic() {
+        return record.originalTopic();
+    }
+
+    public int partition() {
+        return record.originalKafkaPartition();
+    }
+
+    public long offset() {
+        return record.originalKafkaOffset();
+    }
+
+    /** Names the record for error messages: its original topic, partition and offset. */
+    public static String describe(SinkRecord record) {
+        return "record " + record.originalTopic() + "-" + record.originalKafkaPartition() + "@"
+                + record.originalKafkaOffset();
+    }
+}

@@ -1,0 +1,47 @@
+package io.github.pgredis.sink.mapping;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A row ready for Redis: column name to its text (hash format) or JSON text (json format), NULL columns left out,
+ * and the columns whose value Redis must keep because the change did not carry it (unchanged TOAST columns).
+ */
+public record RenderedRow(Map<String, String> values, List<String> kept) {
+
+    /** This row with its kept columns filled in from an earlier image of the same row, where that image has them. */
+    public RenderedRow keepingFrom(RenderedRow earlier) {
+        if (kept.isEmpty()) {
+            return this;
+        }
+        Map<String, String> merged = new LinkedHashMap<>(values);
+        List<String> stillKept = new ArrayList<>();
+        for (String column : kept) {
+            String earlierValue = earlier.values.get(column);
+            if (earlierValue != null) {
+                merged.put(column, earlierValue);
+            } else if (earlier.kept.contains(column)) {
+                stillKept.add(column);
+            }
+        }
+        return new RenderedRow(merged, List.copyOf(stillKept));
+    }
+
+    /** The row as one JSON object, for the json format (values are JSON text already). */
+    public String toJsonDocument() {
+        StringBuilder doc = new StringBuilder(32 + values.size() * 24);
+        doc.append('{');
+        boolean first = true;
+        for (Map.Entry<String, String> entry : values.entrySet()) {
+            if (!first) {
+                doc.append(',');
+            }
+            first = false;
+            JsonText.appendString(doc, entry.getKey());
+            doc.append(':').append(entry.getValue());
+        }
+        return doc.append('}').toString();
+    }
+}

@@ -1,0 +1,113 @@
+package io.github.pgredis.sink.redis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.github.pgredis.sink.RedisSinkConfig.ValueFormat;
+import io.github.pgredis.sink.apply.RowWrite;
+import io.github.pgredis.sink.errors.RedisFailure;
+import io.github.pgredis.sink.event.ChangeVersion;
+import io.github.pgredis.sink.mapping.KeyEscaping;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+
+/** Sends row writes to Redis through the version-guarded script, pipelined, and checks every reply. */
+public final class ChangeWriter {
+    private static final int SCAN_PAGE = 500;
+
+    private final ValueFormat format;
+    private final VersionKeys versionKeys;
+    private final String retentionMs;
+
+    public ChangeWriter(ValueFormat format, VersionKeys versionKeys, long deleteMarkerRetentionMs) {
+        this.format = format;
+        this.versionKeys = versionKeys;
+        this.retentionMs = Long.toString(deleteMarkerRetentionMs);
+    }
+
+    /**
+     * Applies the writes in one pipeline and returns, per write and in order, its failure or null when Redis applied
+     * it (or already held a newer version).
+     */
+    public List<RuntimeException> apply(RedisSession session, List<RowWrite> writes) {
+        List<RedisFuture<Long>> replies = new ArrayList<>(writes.size());
+        for (RowWrite write : writes) {
+            replies.add(LuaScript.APPLY_CHANGE.call(session.commands(),
+                    new String[] {write.key(), versionKeys.of(write.key())}, arguments(write)));
+        }
+        session.flush();
+        long deadline = System.currentTimeMillis() + session.timeoutMs();
+        List<RuntimeException> failures = new ArrayList<>(writes.size());
+        for (RedisFuture<Long> reply : replies) {
+            try {
+                RedisSession.await(reply, deadline - System.currentTimeMillis());
+                failures.add(null);
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        return failures;
+    }
+
+    private String[] arguments(RowWrite write) {
+        int epoch = write.version().epoch();
+        String position = ChangeVersion.encodePosition(epoch, write.offset());
+        String version = write.version().encode();
+        return switch (write.kind()) {
+            case DELETE -> new String[] {"delete", version, position, retentionMs};
+            case TOMBSTONE -> new String[] {"tombstone", version, position, retentionMs};
+            case UPSERT -> upsertArguments(write, version, position);
+        };
+    }
+
+    private String[] upsertArguments(RowWrite write, String version, String position) {
+        Map<String, String> values = write.row().values();
+        List<String> kept = write.row().kept();
+        boolean hash = format == ValueFormat.HASH;
+        String[] args = new String[5 + kept.size() + (hash ? values.size() * 2 : 1)];
+        args[0] = hash ? "hash" : "json";
+        args[1] = version;
+        args[2] = position;
+        args[3] = retentionMs;
+        args[4] = Integer.toString(kept.size());
+        int i = 5;
+        for (String column : kept) {
+            args[i++] = column;
+        }
+        if (hash) {
+            for (Map.Entry<String, String> entry : values.entrySet()) {
+                args[i++] = entry.getKey();
+                args[i++] = entry.getValue();
+            }
+        } else {
+            args[i] = write.row().toJsonDocument();
+        }
+        return args;
+    }
+
+    /**
+     * Removes every row key that starts with the table prefix through the same versioned delete, one SCAN page at a
+     * time, so a replayed older change cannot bring a truncated row back. Keys of other types that match the prefix
+     * belong to someone else and are left alone.
+     */
+    public void truncate(RedisSession session, String tablePrefix, ChangeVersion version, long offset) {
+        ScanArgs match = ScanArgs.Builder.matches(KeyEscaping.globLiteral(tablePrefix) + "*").limit(SCAN_PAGE);
+        ScanCursor cursor = ScanCursor.INITIAL;
+        do {
+            KeyScanCursor<String> page = session.execute(session.commands().scan(cursor, match));
+            List<RowWrite> deletes = new ArrayList<>(page.getKeys().size());
+            for (String key : page.getKeys()) {
+                deletes.add(RowWrite.truncated(key, version, offset));
+            }
+            for (RuntimeException failure : apply(session, deletes)) {
+                if (failure != null && RedisFailure.classify(failure) != RedisFailure.RECORD) {
+                    throw failure;
+                }
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+    }
+}

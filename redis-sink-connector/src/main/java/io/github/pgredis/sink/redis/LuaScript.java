@@ -1,0 +1,55 @@
+package io.github.pgredis.sink.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+
+/** A Lua script shipped with the sink, called by its SHA-1 digest. */
+public final class LuaScript {
+    public static final LuaScript APPLY_CHANGE = fromResource("apply-change.lua");
+    public static final LuaScript RECORD_OFFSETS = fromResource("record-offsets.lua");
+
+    private final String source;
+    private final String sha;
+
+    private LuaScript(String source) {
+        this.source = source;
+        try {
+            this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                    .digest(source.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static LuaScript fromResource(String name) {
+        try (InputStream in = LuaScript.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing script resource " + name);
+            }
+            return new LuaScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public String sha() {
+        return sha;
+    }
+
+    RedisFuture<Long> call(RedisAsyncCommands<String, String> commands, String[] keys, String... args) {
+        return commands.evalsha(sha, ScriptOutputType.INTEGER, keys, args);
+    }
+}
