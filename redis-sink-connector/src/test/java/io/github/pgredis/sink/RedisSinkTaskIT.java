@@ -1,0 +1,331 @@
+package io.github.pgredis.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.github.pgredis.sink.testing.ChangeRecords;
+import io.github.pgredis.sink.testing.RedisServer;
+import io.github.pgredis.sink.testing.RedisServerExtension;
+import io.github.pgredis.sink.testing.StubSinkTaskContext;
+import io.lettuce.core.api.sync.RedisCommands;
+
+/** The task against a real redis-server: what users rely on, asserted on Redis contents. */
+@ExtendWith(RedisServerExtension.class)
+class RedisSinkTaskIT {
+    private static final String USERS_KEY = "public.users:";
+    private final RedisServer redis;
+    private final RedisCommands<String, String> commands;
+    private final List<RedisSinkTask> tasks = new ArrayList<>();
+    private ChangeRecords users = ChangeRecords.users();
+
+    RedisSinkTaskIT(RedisServer redis) {
+        this.redis = redis;
+        this.commands = redis.commands();
+    }
+
+    @AfterEach
+    void stopTasks() {
+        tasks.forEach(RedisSinkTask::stop);
+    }
+
+    private Map<String, String> config(String... extra) {
+        Map<String, String> config = new HashMap<>(Map.of("name", "it-sink", RedisSinkConfig.REDIS_URI, redis.uri(),
+                "errors.tolerance", "all", RedisSinkConfig.RETRY_BACKOFF_INITIAL_MS, "10"));
+        for (int i = 0; i < extra.length; i += 2) {
+            config.put(extra[i], extra[i + 1]);
+        }
+        return config;
+    }
+
+    private StubSinkTaskContext context;
+
+    private RedisSinkTask start(Map<String, String> config) {
+        context = new StubSinkTaskContext(config);
+        RedisSinkTask task = new RedisSinkTask(Time.SYSTEM);
+        task.initialize(context);
+        task.start(config);
+        task.open(List.of(new TopicPartition(users.topic(), 0)));
+        tasks.add(task);
+        return task;
+    }
+
+    private Map<String, String> row(int id) {
+        return commands.hgetall(USERS_KEY + id);
+    }
+
+    /** Every row and version key with its contents (not the offsets, which a replay moves back). */
+    private Map<String, Object> snapshot() {
+        Map<String, Object> state = new TreeMap<>();
+        for (String key : commands.keys("*")) {
+            if (key.startsWith("__pgr:offsets:")) {
+                continue;
+            }
+            String type = commands.type(key);
+            state.put(key, type.equals("hash") ? new TreeMap<>(commands.hgetall(key)) : commands.get(key));
+        }
+        return state;
+    }
+
+    /** Connect redelivers a batch after a RetriableException; so does this, for up to 20 seconds. */
+    private static void putAsConnectRetries(RedisSinkTask task, List<SinkRecord> batch) {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (true) {
+            try {
+                task.put(batch);
+                return;
+            } catch (RetriableException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                sleep(50);
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void appliesCreatesUpdatesAndDeletesAsWholeRows() {
+        RedisSinkTask task = start(config());
+        Struct v1 = users.row("id", 1, "name", "alice", "email", "a@x.org");
+        Struct v2 = users.row("id", 1, "name", "alice b", "email", null);
+        Struct bob = users.row("id", 2, "name", "bob");
+
+        task.put(List.of(users.create(100, v1), users.create(101, bob)));
+        assertThat(row(1)).isEqualTo(Map.of("id", "1", "name", "alice", "email", "a@x.org"));
+
+        task.put(List.of(users.update(102, v1, v2), users.delete(103, bob)));
+
+        assertThat(row(1)).as("a NULLed column disappears").isEqualTo(Map.of("id", "1", "name", "alice b"));
+        assertThat(commands.exists(USERS_KEY + 2)).isZero();
+    }
+
+    @Test
+    void replayingAnyPrefixLeavesRedisUnchanged() {
+        RedisSinkTask task = start(config());
+        List<SinkRecord> history = new ArrayList<>();
+        long lsn = 1_000;
+        for (int round = 0; round < 5; round++) {
+            for (int id = 1; id <= 4; id++) {
+                Struct row = users.row("id", id, "name", "v" + round);
+                history.add(round == 0 ? users.create(lsn++, row) : users.update(lsn++, null, row));
+            }
+            history.add(users.delete(lsn++, users.row("id", round % 4 + 1)));
+        }
+        task.put(history);
+        Map<String, Object> applied = snapshot();
+
+        for (int prefix = 1; prefix < history.size(); prefix += 3) {
+            task.put(history.subList(0, prefix));
+            assertThat(snapshot()).as("after replaying the first %d records", prefix).isEqualTo(applied);
+        }
+        for (SinkRecord record : history) {
+            task.put(List.of(record));
+        }
+        assertThat(snapshot()).isEqualTo(applied);
+    }
+
+    @Test
+    void aDeletedRowDoesNotComeBackWhenOlderChangesAreReplayed() {
+        RedisSinkTask task = start(config(RedisSinkConfig.DELETE_MARKER_RETENTION_MS, "600000"));
+        Struct row = users.row("id", 9, "name", "gone");
+        SinkRecord create = users.create(500, row);
+
+        task.put(List.of(create, users.update(501, row, row)));
+        task.put(List.of(users.delete(502, row), users.tombstone(row)));
+        task.put(List.of(create, users.update(501, row, row)));
+
+        assertThat(commands.exists(USERS_KEY + 9)).isZero();
+        String marker = "__pgr:v{" + USERS_KEY + "9}";
+        assertThat(commands.pttl(marker)).isBetween(1L, 600_000L);
+    }
+
+    @Test
+    void createAndDeleteOfOneKeyInOneBatchEndDeletedAndTheReverseEndsCreated() {
+        RedisSinkTask task = start(config());
+        Struct three = users.row("id", 3, "name", "c");
+        Struct four = users.row("id", 4, "name", "d");
+
+        task.put(List.of(users.create(10, three), users.delete(11, three), users.delete(12, four),
+                users.create(13, four)));
+
+        assertThat(commands.exists(USERS_KEY + 3)).isZero();
+        assertThat(row(4)).containsEntry("name", "d");
+    }
+
+    @Test
+    void unchangedToastColumnKeepsItsValueInHashAndJsonModes() {
+        for (String format : List.of("hash", "json")) {
+            commands.flushall();
+            RedisSinkTask task = start(config(RedisSinkConfig.VALUE_FORMAT, format));
+            String big = "x".repeat(10_000);
+            Struct full = users.row("id", 5, "name", "n1", "email", big);
+            Struct toasted = users.row("id", 5, "name", "n2", "email", "__debezium_unavailable_value");
+
+            task.put(List.of(users.create(20, full)));
+            task.put(List.of(users.update(21, null, toasted)));
+
+            if (format.equals("hash")) {
+                assertThat(row(5)).isEqualTo(Map.of("id", "5", "name", "n2", "email", big));
+            } else {
+                assertThat(commands.get(USERS_KEY + 5)).isEqualTo("{\"id\":5,\"name\":\"n2\",\"email\":\"" + big + "\"}");
+            }
+            task.put(List.of(users.update(22, null, toasted), users.update(23, null,
+                    users.row("id", 5, "name", "n3", "email", "__debezium_unavailable_value"))));
+            assertThat(format.equals("hash") ? row(5).get("email") : commands.get(USERS_KEY + 5)).contains(big);
+            assertThat(commands.keys("*").toString()).doesNotContain("unavailable");
+        }
+    }
+
+    @Test
+    void jsonModeStoresTheRowAsOneDocumentWithNulls() {
+        RedisSinkTask task = start(config(RedisSinkConfig.VALUE_FORMAT, "JSON"));
+
+        task.put(List.of(users.create(30, users.row("id", 6, "name", "q\"uote"))));
+
+        assertThat(commands.get(USERS_KEY + 6)).isEqualTo("{\"id\":6,\"name\":\"q\\\"uote\",\"email\":null}");
+    }
+
+    @Test
+    void aKeyHoldingAnotherTypeFailsOnlyItsRecordWhichIsReportedWithTheCause() {
+        RedisSinkTask task = start(config());
+        commands.rpush(USERS_KEY + 7, "someone else's list");
+        SinkRecord clash = users.create(40, users.row("id", 7, "name", "x"));
+
+        task.put(List.of(clash, users.create(41, users.row("id", 8, "name", "y"))));
+
+        assertThat(context.reported).hasSize(1);
+        assertThat(context.reported.get(0).record()).isSameAs(clash);
+        assertThat(context.reported.get(0).error()).hasMessageContaining("WRONGTYPE")
+                .hasMessageContaining(USERS_KEY + 7).hasMessageContaining("record pg.public.users-0@");
+        assertThat(commands.lrange(USERS_KEY + 7, 0, -1)).containsExactly("someone else's list");
+        assertThat(row(8)).containsEntry("name", "y");
+    }
+
+    @Test
+    void withoutErrorToleranceTheTaskFailsNamingTheRecord() {
+        Map<String, String> config = config();
+        config.remove("errors.tolerance");
+        RedisSinkTask task = start(config);
+        SinkRecord noKey = users.atOffset(55).record(null, null, null, Map.of("id", 1L));
+
+        assertThatThrownBy(() -> task.put(List.of(noKey))).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("record pg.public.users-0@55").hasMessageContaining("has no key");
+    }
+
+    @Test
+    void tombstoneDeletesRowsOfPlainTopicsButNotNewerDebeziumRows() {
+        RedisSinkTask task = start(config());
+        SinkRecord plain = new SinkRecord("plain", 0, Schema.STRING_SCHEMA, "k", null, Map.of("v", 1L), 10);
+        SinkRecord plainTombstone = new SinkRecord("plain", 0, Schema.STRING_SCHEMA, "k", null, null, 11);
+        Struct row = users.row("id", 12, "name", "kept");
+        users.atOffset(100);
+        SinkRecord staleTombstone = users.tombstone(row);
+        SinkRecord recreate = users.create(900, row);
+
+        task.put(List.of(plain));
+        assertThat(commands.hgetall("plain:k")).containsEntry("v", "1");
+        task.put(List.of(plainTombstone));
+        assertThat(commands.exists("plain:k")).isZero();
+
+        task.put(List.of(recreate));
+        task.put(List.of(staleTombstone));
+        assertThat(row(12)).as("a replayed tombstone from before the row's newest write").containsEntry("name",
+                "kept");
+    }
+
+    @Test
+    void truncateRemovesOnlyThatTablesKeys() {
+        RedisSinkTask task = start(config());
+        ChangeRecords accounts = ChangeRecords.table("public", "users2", SchemaBuilder.struct().optional()
+                .field("id", Schema.INT32_SCHEMA).build(), "id");
+        List<SinkRecord> rows = new ArrayList<>();
+        for (int id = 0; id < 1_200; id++) {
+            rows.add(users.create(1_000 + id, users.row("id", id, "name", "n")));
+        }
+        rows.add(accounts.create(5, accounts.row("id", 1)));
+        task.put(rows);
+
+        task.put(List.of(users.truncate(5_000)));
+        task.put(List.of(users.create(10, users.row("id", 3, "name", "replayed from before the truncate"))));
+
+        assertThat(commands.keys(USERS_KEY + "*")).isEmpty();
+        assertThat(commands.exists("public.users2:1")).isEqualTo(1);
+    }
+
+    @Test
+    void recordsNextOffsetsInRedisAndCommitsOnlyWhatRedisAcknowledged() {
+        RedisSinkTask task = start(config());
+        TopicPartition partition = new TopicPartition(users.topic(), 0);
+        users.atOffset(40);
+
+        task.put(List.of(users.create(1, users.row("id", 1)), users.create(2, users.row("id", 2))));
+
+        assertThat(commands.hgetall("__pgr:offsets:{it-sink}")).containsEntry(users.topic() + "/0", "42");
+        assertThat(task.preCommit(Map.of(partition, new org.apache.kafka.clients.consumer.OffsetAndMetadata(99))))
+                .containsEntry(partition, new org.apache.kafka.clients.consumer.OffsetAndMetadata(42));
+    }
+
+    @Test
+    void openRewindsToTheOffsetsRedisHolds() {
+        commands.hset("__pgr:offsets:{it-sink}", users.topic() + "/0", "17");
+
+        start(config());
+
+        assertThat(context.seeks).containsEntry(new TopicPartition(users.topic(), 0), 17L);
+    }
+
+    @Test
+    void restartedRedisThatLostItsDataMakesTheTaskRewind() {
+        RedisSinkTask task = start(config());
+        users.atOffset(0);
+        task.put(List.of(users.create(1, users.row("id", 1)), users.create(2, users.row("id", 2))));
+        context.seeks.clear();
+
+        redis.restart();
+        putAsConnectRetries(task, List.of(users.create(3, users.row("id", 3))));
+
+        assertThat(context.seeks).containsEntry(new TopicPartition(users.topic(), 0), 0L);
+        assertThat(redis.commands().hgetall("__pgr:offsets:{it-sink}")).isEmpty();
+    }
+
+    @Test
+    void unreachableRedisMakesTheBatchRetriableWithBackoffAndNothingReported() {
+        RedisSinkTask task = start(config());
+        task.put(List.of(users.create(1, users.row("id", 1))));
+        redis.kill();
+
+        for (int attempt = 0; attempt < 3; attempt++) {
+            assertThatThrownBy(() -> task.put(List.of(users.create(2, users.row("id", 2)))))
+                    .isInstanceOf(RetriableException.class);
+        }
+
+        assertThat(context.timeouts).hasSize(3).allMatch(ms -> ms > 0);
+        assertThat(context.reported).isEmpty();
+        redis.restart();
+    }
+}

@@ -1,0 +1,87 @@
+package io.github.pgredis.sink.testing;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+
+/** A SinkTaskContext that records what the task asked of Connect: seeks, pauses, and reported records. */
+public final class StubSinkTaskContext implements SinkTaskContext {
+    public record Reported(SinkRecord record, Throwable error) {
+    }
+
+    private final Map<String, String> configs;
+    private final Set<TopicPartition> assignment = new HashSet<>();
+    public final Map<TopicPartition, Long> seeks = new HashMap<>();
+    public final List<Long> timeouts = new ArrayList<>();
+    public final List<Reported> reported = new ArrayList<>();
+
+    public StubSinkTaskContext(Map<String, String> configs) {
+        this.configs = configs;
+    }
+
+    @Override
+    public Map<String, String> configs() {
+        return configs;
+    }
+
+    @Override
+    public void offset(Map<TopicPartition, Long> offsets) {
+        seeks.putAll(offsets);
+    }
+
+    @Override
+    public void offset(TopicPartition partition, long offset) {
+        seeks.put(partition, offset);
+    }
+
+    @Override
+    public void timeout(long timeoutMs) {
+        timeouts.add(timeoutMs);
+    }
+
+    @Override
+    public Set<TopicPartition> assignment() {
+        return assignment;
+    }
+
+    @Override
+    public void pause(TopicPartition... partitions) {
+        throw new ConnectException("the sink never pauses partitions");
+    }
+
+    @Override
+    public void resume(TopicPartition... partitions) {
+        throw new ConnectException("the sink never pauses partitions");
+    }
+
+    @Override
+    public void requestCommit() {
+    }
+
+    @Override
+    public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
+        return null;
+    }
+
+    @Override
+    public ErrantRecordReporter errantRecordReporter() {
+        return new ErrantRecordReporter() {
+            @Override
+            public Future<Void> report(SinkRecord record, Throwable error) {
+                reported.add(new Reported(record, error));
+                return CompletableFuture.completedFuture(null);
+            }
+        };
+    }
+}
