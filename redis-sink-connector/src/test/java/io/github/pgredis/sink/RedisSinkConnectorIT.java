@@ -1,0 +1,178 @@
+package io.github.pgredis.sink;
+
+import static io.github.pgredis.sink.testing.ConnectClusters.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.github.pgredis.sink.testing.ConnectClusters;
+import io.github.pgredis.sink.testing.RedisServer;
+import io.github.pgredis.sink.testing.RedisServerExtension;
+import io.lettuce.core.api.sync.RedisCommands;
+
+/** The sink inside a real Connect cluster, fed through Kafka with JSON as Debezium writes it. */
+@ExtendWith(RedisServerExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RedisSinkConnectorIT {
+    private static final String TOPIC = "pg.public.users";
+    private static final String DLQ = "redis-sink-dlq";
+    private static final String CONNECTOR = "redis-sink";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private EmbeddedConnectCluster connect;
+
+    @BeforeAll
+    void startConnect() {
+        connect = ConnectClusters.start("sink-it", 1);
+    }
+
+    @AfterAll
+    void stopConnect() {
+        connect.stop();
+    }
+
+    private Map<String, String> sinkConfig(RedisServer redis) {
+        Map<String, String> config = new HashMap<>();
+        config.put("name", CONNECTOR);
+        config.put("connector.class", RedisSinkConnector.class.getName());
+        config.put("tasks.max", "1");
+        config.put("topics", TOPIC);
+        config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("key.converter.schemas.enable", "false");
+        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("value.converter.schemas.enable", "false");
+        config.put(RedisSinkConfig.REDIS_URI, redis.uri());
+        config.put("errors.tolerance", "all");
+        config.put("errors.deadletterqueue.topic.name", DLQ);
+        config.put("errors.deadletterqueue.topic.replication.factor", "1");
+        config.put("errors.deadletterqueue.context.headers.enable", "true");
+        config.put("consumer.override.max.poll.records", "50");
+        return config;
+    }
+
+    private static String envelope(String op, Integer id, String name, long lsn) {
+        String row = id == null ? "null" : "{\"id\":" + id + ",\"name\":" + (name == null ? "null" : "\"" + name
+                + "\"") + "}";
+        String before = op.equals("d") ? row : "null";
+        String after = op.equals("d") ? "null" : row;
+        return "{\"before\":" + before + ",\"after\":" + after + ",\"source\":{\"schema\":\"public\","
+                + "\"table\":\"users\",\"lsn\":" + lsn + ",\"sequence\":\"[\\\"" + (lsn - 1) + "\\\",\\\"" + lsn
+                + "\\\"]\"},\"op\":\"" + op + "\"}";
+    }
+
+    private static Map<String, Object> rows(RedisCommands<String, String> commands) {
+        Map<String, Object> rows = new TreeMap<>();
+        for (String key : commands.keys("public.users:*")) {
+            rows.put(key, new TreeMap<>(commands.hgetall(key)));
+        }
+        return rows;
+    }
+
+    @Test
+    void appliesChangesSendsBadRecordsToTheDeadLetterQueueAndReplaysAfterAnOffsetReset(RedisServer redis)
+            throws InterruptedException {
+        RedisCommands<String, String> commands = redis.commands();
+        connect.kafka().createTopic(TOPIC, 2);
+        List<String[]> changes = new ArrayList<>();
+        long lsn = 100;
+        for (int id = 1; id <= 40; id++) {
+            changes.add(new String[] {"{\"id\":" + id + "}", envelope("c", id, "user " + id, lsn++)});
+        }
+        for (int id = 1; id <= 40; id += 3) {
+            changes.add(new String[] {"{\"id\":" + id + "}", envelope("u", id, "renamed " + id, lsn++)});
+        }
+        for (int id = 2; id <= 40; id += 5) {
+            changes.add(new String[] {"{\"id\":" + id + "}", envelope("d", id, null, lsn++)});
+            changes.add(new String[] {"{\"id\":" + id + "}", null});
+        }
+        changes.add(new String[] {"{\"id\":1000}", "{not json"});
+        changes.add(new String[] {null, envelope("c", 2000, "no key", lsn++)});
+        for (String[] change : changes) {
+            int partition = change[0] == null ? 0 : Math.abs(change[0].hashCode()) % 2;
+            connect.kafka().produce(TOPIC, partition, change[0], change[1]);
+        }
+        int expectedRows = 40 - 8;
+
+        connect.configureConnector(CONNECTOR, sinkConfig(redis));
+        connect.assertions().assertConnectorAndAtLeastNumTasksAreRunning(CONNECTOR, 1, "sink did not start");
+        await(WAIT, "all changes applied", () -> rows(commands).size() == expectedRows
+                && commands.hget("public.users:40", "name").equals("renamed 40"));
+        assertThat(commands.hgetall("public.users:4")).isEqualTo(Map.of("id", "4", "name", "renamed 4"));
+        assertThat(commands.exists("public.users:2")).isZero();
+
+        ConsumerRecords<byte[], byte[]> dead = connect.kafka().consume(2, WAIT.toMillis(), DLQ);
+        List<String> causes = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : dead) {
+            Header message = record.headers().lastHeader("__connect.errors.exception.message");
+            causes.add(message == null ? "" : new String(message.value(), StandardCharsets.UTF_8));
+        }
+        assertThat(causes).anyMatch(cause -> cause.contains("has no key"));
+        assertThat(causes).anyMatch(cause -> cause.contains("Converting byte[] to Kafka Connect data failed"));
+
+        long total = changes.size();
+        await(WAIT, "offsets committed", () -> ConnectClusters.committedOffsetSum(connect, CONNECTOR) == total);
+        Map<String, Object> applied = rows(commands);
+
+        connect.stopConnector(CONNECTOR);
+        connect.assertions().assertConnectorIsStopped(CONNECTOR, "sink did not stop");
+        connect.resetConnectorOffsets(CONNECTOR);
+        assertThat(commands.hgetall("__pgr:offsets:{" + CONNECTOR + "}")).isEmpty();
+        connect.resumeConnector(CONNECTOR);
+        connect.assertions().assertConnectorAndAtLeastNumTasksAreRunning(CONNECTOR, 1, "sink did not resume");
+        await(WAIT, "replay committed", () -> ConnectClusters.committedOffsetSum(connect, CONNECTOR) == total);
+
+        assertThat(rows(commands)).as("a full replay converges; no deleted row comes back").isEqualTo(applied);
+        connect.deleteConnector(CONNECTOR);
+    }
+
+    @Test
+    void validatePutsConnectionAndAuthenticationProblemsOnTheKeyAtFault(RedisServer redis) {
+        redis.commands().aclSetuser("sink", io.lettuce.core.AclSetuserArgs.Builder.on().addPassword("s3cret")
+                .allKeys().allCommands());
+        Map<String, String> unreachable = sinkConfig(redis);
+        unreachable.put(RedisSinkConfig.REDIS_URI, "redis://127.0.0.1:1");
+        Map<String, String> wrongPassword = sinkConfig(redis);
+        wrongPassword.put(RedisSinkConfig.REDIS_USERNAME, "sink");
+        wrongPassword.put(RedisSinkConfig.REDIS_PASSWORD, "not-the-password");
+        Map<String, String> aclUser = sinkConfig(redis);
+        aclUser.put(RedisSinkConfig.REDIS_USERNAME, "sink");
+        aclUser.put(RedisSinkConfig.REDIS_PASSWORD, "s3cret");
+        Map<String, String> badTemplate = sinkConfig(redis);
+        badTemplate.put(RedisSinkConfig.KEY_TEMPLATE, "${table}");
+
+        assertThat(errors(unreachable)).containsOnlyKeys(RedisSinkConfig.REDIS_URI);
+        assertThat(errors(wrongPassword)).containsOnlyKeys(RedisSinkConfig.REDIS_PASSWORD);
+        assertThat(errors(badTemplate).get(RedisSinkConfig.KEY_TEMPLATE)).contains("must contain ${key}");
+        assertThat(errors(sinkConfig(redis))).isEmpty();
+        assertThat(errors(aclUser)).isEmpty();
+    }
+
+    private Map<String, String> errors(Map<String, String> config) {
+        ConfigInfos infos = connect.validateConnectorConfig(RedisSinkConnector.class.getSimpleName(), config);
+        Map<String, String> errors = new HashMap<>();
+        for (ConfigInfo info : infos.configs()) {
+            if (!info.configValue().errors().isEmpty()) {
+                errors.put(info.configValue().name(), String.join("; ", info.configValue().errors()));
+            }
+        }
+        return errors;
+    }
+}
