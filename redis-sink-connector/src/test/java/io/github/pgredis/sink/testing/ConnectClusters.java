@@ -25,7 +25,6 @@ public final class ConnectClusters {
                 .workerProps(workerProps)
                 .build();
         cluster.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop));
         return cluster;
     }
 

@@ -43,7 +43,8 @@ public final class RedisServerExtension implements ParameterResolver,
                 name -> new ClosingServer(RedisServer.start()), ClosingServer.class).server();
     }
 
-    private record ClosingServer(RedisServer server) implements ExtensionContext.Store.CloseableResource {
+    private record ClosingServer(RedisServer server) implements ExtensionContext.Store.CloseableResource,
+            AutoCloseable {
         @Override
         public void close() {
             server.close();

@@ -1,0 +1,85 @@
+package io.github.pgredis.sink.testing;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/** A real PostgreSQL server (zonky's embedded binaries) with logical decoding on, owned by the test. */
+public final class PostgresServer implements AutoCloseable {
+    private final EmbeddedPostgres postgres;
+
+    private PostgresServer(EmbeddedPostgres postgres) {
+        this.postgres = postgres;
+    }
+
+    public static PostgresServer start() {
+        try {
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("max_replication_slots", "8")
+                    .setServerConfig("max_wal_senders", "8")
+                    .start();
+            PostgresServer server = new PostgresServer(postgres);
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start embedded PostgreSQL", e);
+        }
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    /** Runs statements in one transaction. */
+    public void execute(String... statements) {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The Debezium PostgreSQL source configuration for this server, tuned for low latency in tests. */
+    public Map<String, String> debeziumConfig(String topicPrefix, String tables) {
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        config.put("tasks.max", "1");
+        config.put("database.hostname", "127.0.0.1");
+        config.put("database.port", Integer.toString(port()));
+        config.put("database.user", "postgres");
+        config.put("database.password", "postgres");
+        config.put("database.dbname", "postgres");
+        config.put("topic.prefix", topicPrefix);
+        config.put("plugin.name", "pgoutput");
+        config.put("slot.name", topicPrefix.replaceAll("[^a-z0-9_]", "_") + "_slot");
+        config.put("publication.name", topicPrefix.replaceAll("[^a-z0-9_]", "_") + "_pub");
+        config.put("publication.autocreate.mode", "filtered");
+        config.put("table.include.list", tables);
+        config.put("poll.interval.ms", "50");
+        config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("topic.creation.default.replication.factor", "1");
+        config.put("topic.creation.default.partitions", "1");
+        return config;
+    }
+
+    @Override
+    public void close() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
