@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 
@@ -23,14 +24,51 @@ public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final List<String> extraArgs;
+    private final TlsFiles tls;
     private Process process;
     private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
 
-    private RedisServer(int port, Path dir, List<String> extraArgs) {
+    /** A test CA, a server certificate for 127.0.0.1 signed by it, and a PKCS12 truststore holding the CA. */
+    public record TlsFiles(Path caCert, Path serverCert, Path serverKey, Path truststore, String truststorePassword) {
+        public static TlsFiles create(Path dir) {
+            try {
+                Files.createDirectories(dir);
+                Files.writeString(dir.resolve("san.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+                run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
+                        "ca.crt", "-days", "2", "-subj", "/CN=pgredis-test-ca");
+                run(dir, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out",
+                        "server.csr", "-subj", "/CN=localhost");
+                run(dir, "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+                        "-CAcreateserial", "-out", "server.crt", "-days", "2", "-extfile", "san.cnf");
+                run(dir, "keytool", "-importcert", "-noprompt", "-alias", "ca", "-file", "ca.crt", "-keystore",
+                        "truststore.p12", "-storetype", "PKCS12", "-storepass", "changeit");
+                return new TlsFiles(dir.resolve("ca.crt"), dir.resolve("server.crt"), dir.resolve("server.key"),
+                        dir.resolve("truststore.p12"), "changeit");
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static void run(Path dir, String... command) throws IOException {
+            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve(command[0] + ".log").toFile()).start();
+            try {
+                if (process.waitFor() != 0) {
+                    throw new IllegalStateException(String.join(" ", command) + " failed; see " + dir);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private RedisServer(int port, Path dir, List<String> extraArgs, TlsFiles tls) {
         this.port = port;
         this.dir = dir;
         this.extraArgs = extraArgs;
+        this.tls = tls;
     }
 
     /** Starts a server that keeps nothing on disk. */
@@ -39,10 +77,20 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public static RedisServer start(List<String> extraArgs) {
+        return start(extraArgs, false);
+    }
+
+    /** Starts a server that accepts only TLS connections, with certificates made for the test. */
+    public static RedisServer startTls() {
+        return start(List.of("--save", "", "--appendonly", "no"), true);
+    }
+
+    private static RedisServer start(List<String> extraArgs, boolean withTls) {
         try {
             int port = freePort();
             Path dir = Files.createTempDirectory("redis-" + port);
-            RedisServer server = new RedisServer(port, dir, extraArgs);
+            TlsFiles tls = withTls ? TlsFiles.create(dir.resolve("tls")) : null;
+            RedisServer server = new RedisServer(port, dir, extraArgs, tls);
             server.launch();
             Runtime.getRuntime().addShutdownHook(new Thread(server::kill));
             return server;
@@ -59,8 +107,15 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind",
-                "127.0.0.1", "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
+        List<String> command = new ArrayList<>(List.of("redis-server", "--bind", "127.0.0.1", "--dir",
+                dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
+        if (tls == null) {
+            command.addAll(List.of("--port", Integer.toString(port)));
+        } else {
+            command.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port), "--tls-cert-file",
+                    tls.serverCert().toString(), "--tls-key-file", tls.serverKey().toString(), "--tls-ca-cert-file",
+                    tls.caCert().toString(), "--tls-auth-clients", "no"));
+        }
         command.addAll(extraArgs);
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(new File(dir.toFile(), "stdout.log")).start();
@@ -83,13 +138,19 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public String uri() {
-        return "redis://127.0.0.1:" + port;
+        return (tls == null ? "redis://" : "rediss://") + "127.0.0.1:" + port;
+    }
+
+    public TlsFiles tls() {
+        return tls;
     }
 
     /** Synchronous commands for assertions, on a connection of the test's own. */
     public synchronized RedisCommands<String, String> commands() {
         if (connection == null || !connection.isOpen()) {
-            client = RedisClient.create(uri());
+            RedisURI redisUri = RedisURI.create(uri());
+            redisUri.setVerifyPeer(false);
+            client = RedisClient.create(redisUri);
             connection = client.connect();
         }
         return connection.sync();

@@ -1,0 +1,77 @@
+package io.github.pgredis.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import io.github.pgredis.sink.testing.ChangeRecords;
+import io.github.pgredis.sink.testing.RedisServer;
+import io.github.pgredis.sink.testing.StubSinkTaskContext;
+
+/** The sink over TLS to a redis-server that accepts only TLS, with a certificate from a test CA. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RedisSinkTlsIT {
+    private RedisServer redis;
+
+    @BeforeAll
+    void start() {
+        redis = RedisServer.startTls();
+    }
+
+    @AfterAll
+    void stop() {
+        redis.close();
+    }
+
+    private Map<String, String> config() {
+        Map<String, String> config = new HashMap<>();
+        config.put("name", "tls-sink");
+        config.put(RedisSinkConfig.REDIS_URI, redis.uri());
+        config.put(RedisSinkConfig.REDIS_TLS_VERIFY_MODE, "FULL");
+        config.put(RedisSinkConfig.REDIS_TLS_TRUSTSTORE_PATH, redis.tls().truststore().toString());
+        config.put(RedisSinkConfig.REDIS_TLS_TRUSTSTORE_PASSWORD, redis.tls().truststorePassword());
+        return config;
+    }
+
+    @Test
+    void writesOverTlsWithFullVerificationAgainstTheTruststore() {
+        ChangeRecords users = ChangeRecords.users();
+        RedisSinkTask task = new RedisSinkTask();
+        task.initialize(new StubSinkTaskContext(config()));
+        task.start(config());
+        try {
+            task.open(List.of(new TopicPartition(users.topic(), 0)));
+            task.put(List.of(users.create(10, users.row("id", 1, "name", "over tls"))));
+        } finally {
+            task.stop();
+        }
+
+        assertThat(redis.commands().hgetall("public.users:1")).containsEntry("name", "over tls");
+    }
+
+    @Test
+    void validateReportsAnUntrustedCertificateOnTheTlsKeys() {
+        Map<String, String> untrusted = config();
+        untrusted.remove(RedisSinkConfig.REDIS_TLS_TRUSTSTORE_PATH);
+        untrusted.remove(RedisSinkConfig.REDIS_TLS_TRUSTSTORE_PASSWORD);
+
+        Map<String, List<String>> errors = new HashMap<>();
+        for (ConfigValue value : new RedisSinkConnector().validate(untrusted).configValues()) {
+            if (!value.errorMessages().isEmpty()) {
+                errors.put(value.name(), value.errorMessages());
+            }
+        }
+        assertThat(errors).containsOnlyKeys(RedisSinkConfig.REDIS_TLS_ENABLED);
+        assertThat(new RedisSinkConnector().validate(config()).configValues())
+                .allMatch(value -> value.errorMessages().isEmpty());
+    }
+}
