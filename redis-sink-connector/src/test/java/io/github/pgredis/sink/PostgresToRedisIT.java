@@ -4,7 +4,6 @@ import static io.github.pgredis.sink.testing.ConnectClusters.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -45,19 +44,6 @@ class PostgresToRedisIT {
         postgres.close();
     }
 
-    private Map<String, String> sinkConfig(RedisServer redis) {
-        Map<String, String> config = new HashMap<>();
-        config.put("connector.class", RedisSinkConnector.class.getName());
-        config.put("tasks.max", "1");
-        config.put("topics.regex", "pg\\.public\\..*");
-        config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-        config.put(RedisSinkConfig.REDIS_URI, redis.uri());
-        // a topics.regex subscription sees topics created later (new tables) only at a metadata refresh
-        config.put("consumer.override.metadata.max.age.ms", "1000");
-        return config;
-    }
-
     private static Map<String, Map<String, String>> rows(RedisCommands<String, String> commands) {
         Map<String, Map<String, String>> rows = new TreeMap<>();
         for (String key : commands.keys("public.items:*")) {
@@ -77,7 +63,7 @@ class PostgresToRedisIT {
                         + "'{\"a\": 1}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{1,2,3}', 'short')");
 
         connect.configureConnector(SOURCE, postgres.debeziumConfig("pg", "public.items"));
-        connect.configureConnector(SINK, sinkConfig(redis));
+        connect.configureConnector(SINK, ConnectClusters.sinkConfig(redis.uri()));
         await(WAIT, "the snapshot row reached Redis", () -> commands.exists("public.items:1") == 1);
 
         postgres.execute(

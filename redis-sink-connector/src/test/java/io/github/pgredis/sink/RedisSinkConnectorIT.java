@@ -50,16 +50,12 @@ class RedisSinkConnectorIT {
     }
 
     private Map<String, String> sinkConfig(RedisServer redis) {
-        Map<String, String> config = new HashMap<>();
+        Map<String, String> config = ConnectClusters.sinkConfig(redis.uri());
         config.put("name", CONNECTOR);
-        config.put("connector.class", RedisSinkConnector.class.getName());
-        config.put("tasks.max", "1");
+        config.remove("topics.regex");
         config.put("topics", TOPIC);
-        config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
         config.put("key.converter.schemas.enable", "false");
-        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         config.put("value.converter.schemas.enable", "false");
-        config.put(RedisSinkConfig.REDIS_URI, redis.uri());
         config.put("errors.tolerance", "all");
         config.put("errors.deadletterqueue.topic.name", DLQ);
         config.put("errors.deadletterqueue.topic.replication.factor", "1");

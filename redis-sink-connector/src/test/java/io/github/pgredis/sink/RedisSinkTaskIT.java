@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.github.pgredis.sink.testing.ChangeRecords;
+import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.testing.RedisServer;
 import io.github.pgredis.sink.testing.RedisServerExtension;
 import io.github.pgredis.sink.testing.StubSinkTaskContext;
@@ -95,16 +96,8 @@ class RedisSinkTaskIT {
                 if (System.currentTimeMillis() > deadline) {
                     throw e;
                 }
-                sleep(50);
+                ConnectClusters.sleep(50);
             }
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,14 +1,11 @@
 package io.github.pgredis.sink.demo;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
-import io.github.pgredis.sink.RedisSinkConfig;
-import io.github.pgredis.sink.RedisSinkConnector;
 import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.testing.PostgresServer;
 import io.github.pgredis.sink.testing.RedisServer;
@@ -48,14 +45,7 @@ public final class PipelineDemo {
                 "INSERT INTO customers (id, name, email, balance) VALUES (1, 'Ada', 'ada@example.org', 10.50), "
                         + "(2, 'Grace', NULL, 99.99)");
         connect.configureConnector("pg-source", postgres.debeziumConfig("pg", "public.customers"));
-        Map<String, String> sink = new HashMap<>();
-        sink.put("connector.class", RedisSinkConnector.class.getName());
-        sink.put("topics.regex", "pg\\.public\\..*");
-        sink.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-        sink.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-        sink.put("consumer.override.metadata.max.age.ms", "1000");
-        sink.put(RedisSinkConfig.REDIS_URI, redis.uri());
-        connect.configureConnector("redis-sink", sink);
+        connect.configureConnector("redis-sink", ConnectClusters.sinkConfig(redis.uri()));
 
         ConnectClusters.await(WAIT, "the snapshot reaches Redis", () -> commands.exists("public.customers:2") == 1);
         show("After the initial snapshot", commands);

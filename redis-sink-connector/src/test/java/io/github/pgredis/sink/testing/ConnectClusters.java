@@ -28,6 +28,31 @@ public final class ConnectClusters {
         return cluster;
     }
 
+    /**
+     * The sink reading JSON with schemas from Debezium's topics for tables in public; a topics.regex subscription
+     * sees topics created later (new tables) only at a metadata refresh, so that is made frequent.
+     */
+    public static Map<String, String> sinkConfig(String redisUri) {
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "io.github.pgredis.sink.RedisSinkConnector");
+        config.put("tasks.max", "1");
+        config.put("topics.regex", "pg\\.public\\..*");
+        config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("consumer.override.metadata.max.age.ms", "1000");
+        config.put("redis.uri", redisUri);
+        return config;
+    }
+
+    public static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** Polls until the condition holds, failing with the message after the timeout. */
     public static void await(Duration timeout, String message, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -39,12 +64,7 @@ public final class ConnectClusters {
             } catch (RuntimeException notYet) {
                 // the condition reads live systems that may not be ready yet
             }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(message, e);
-            }
+            sleep(100);
         }
         throw new AssertionError("timed out after " + timeout + ": " + message);
     }

@@ -127,7 +127,7 @@ public final class RedisServer implements AutoCloseable {
             try (Socket socket = new Socket("127.0.0.1", port)) {
                 return;
             } catch (IOException notYet) {
-                sleep(50);
+                ConnectClusters.sleep(50);
             }
         }
         throw new IllegalStateException("redis-server did not open port " + port);
@@ -184,7 +184,7 @@ public final class RedisServer implements AutoCloseable {
                 return;
             } catch (RuntimeException loading) {
                 closeClient();
-                sleep(50);
+                ConnectClusters.sleep(50);
             }
         }
     }
@@ -194,14 +194,6 @@ public final class RedisServer implements AutoCloseable {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
             client = null;
             connection = null;
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
