@@ -284,6 +284,41 @@ class RedisSinkTaskIT {
     }
 
     @Test
+    void alterOffsetsSetsAndRemovesTheOffsetsRedisHolds() {
+        String offsetsKey = "__pgr:offsets:{it-sink}";
+        commands.hset(offsetsKey, Map.of("t/0", "10", "t/1", "20"));
+
+        Map<TopicPartition, Long> altered = new HashMap<>();
+        altered.put(new TopicPartition("t", 0), 3L);
+        altered.put(new TopicPartition("t", 1), null);
+
+        boolean handled = new RedisSinkConnector().alterOffsets(config(), altered);
+
+        assertThat(handled).isTrue();
+        assertThat(commands.hgetall(offsetsKey)).isEqualTo(Map.of("t/0", "3"));
+    }
+
+    @Test
+    void flattenedRecordsMapToTheTablesKeysAndRewriteDeletesAreVersionedByTheirLsn() {
+        RedisSinkTask task = start(config());
+        Schema flat = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA)
+                .field("name", Schema.OPTIONAL_STRING_SCHEMA).field("__lsn", Schema.OPTIONAL_INT64_SCHEMA)
+                .field("__deleted", Schema.OPTIONAL_STRING_SCHEMA).build();
+        Struct key = users.keyOf(users.row("id", 20));
+        SinkRecord created = users.record(key.schema(), key, flat,
+                new Struct(flat).put("id", 20).put("name", "flat").put("__lsn", 700L).put("__deleted", "false"));
+        SinkRecord deleted = users.record(key.schema(), key, flat,
+                new Struct(flat).put("id", 20).put("__lsn", 701L).put("__deleted", "true"));
+
+        task.put(List.of(created));
+        assertThat(row(20)).isEqualTo(Map.of("id", "20", "name", "flat"));
+        task.put(List.of(deleted));
+        task.put(List.of(created));
+
+        assertThat(commands.exists(USERS_KEY + 20)).isZero();
+    }
+
+    @Test
     void openRewindsToTheOffsetsRedisHolds() {
         commands.hset("__pgr:offsets:{it-sink}", users.topic() + "/0", "17");
 

@@ -37,7 +37,8 @@ public final class ChangeEventDecoder {
     private ChangeEvent decodeChecked(SinkRecord record) {
         Object value = unwrapSchemaPayload(record.value());
         if (value == null) {
-            return new ChangeEvent(record, Operation.TOMBSTONE, keyColumns(record), null, null, null,
+            String[] table = tableFromTopic(record.originalTopic());
+            return new ChangeEvent(record, Operation.TOMBSTONE, keyColumns(record), null, table[0], table[1],
                     ChangeVersion.ofKafkaOffset(epoch, record.originalKafkaOffset()));
         }
         FieldAccess fields = FieldAccess.of(value);
@@ -89,10 +90,11 @@ public final class ChangeEventDecoder {
     }
 
     private ChangeEvent decodeRow(SinkRecord record, FieldAccess fields, Object value) {
+        String[] topicTable = tableFromTopic(record.originalTopic());
         if (fields == null) {
             return new ChangeEvent(record, Operation.UPDATE, requireKey(record),
-                    List.of(new Column(PLAIN_VALUE_COLUMN, record.valueSchema(), value)), null, null,
-                    plainVersion(record, null));
+                    List.of(new Column(PLAIN_VALUE_COLUMN, record.valueSchema(), value)), topicTable[0],
+                    topicTable[1], plainVersion(record, null));
         }
         List<Column> row = new ArrayList<>();
         for (Column column : fields.columns()) {
@@ -112,8 +114,25 @@ public final class ChangeEventDecoder {
         if (version == null) {
             version = plainVersion(record, fields);
         }
+        String schemaName = text(metadata(fields, "schema"));
+        String tableName = text(metadata(fields, "table"));
         return new ChangeEvent(record, operation, requireKey(record), deleted ? null : row,
-                text(metadata(fields, "schema")), text(metadata(fields, "table")), version);
+                schemaName != null ? schemaName : topicTable[0], tableName != null ? tableName : topicTable[1],
+                version);
+    }
+
+    /**
+     * Schema and table of a record that does not carry them (flattened rows, tombstones), from Debezium's topic
+     * naming {@code <prefix>.<schema>.<table>}, so that every record of a table maps to the same keys; nulls for
+     * topics with fewer than three dot-separated parts.
+     */
+    private static String[] tableFromTopic(String topic) {
+        int last = topic.lastIndexOf('.');
+        int previous = last > 0 ? topic.lastIndexOf('.', last - 1) : -1;
+        if (previous <= 0 || last == topic.length() - 1) {
+            return new String[] {null, null};
+        }
+        return new String[] {topic.substring(previous + 1, last), topic.substring(last + 1)};
     }
 
     /** A metadata field added by ExtractNewRecordState, as __name or __source_name. */

@@ -71,6 +71,17 @@ class KeyTemplateTest {
     }
 
     @Test
+    void tombstonesAndFlattenedRowsOfADebeziumTopicMapToTheTablesKeys() {
+        org.apache.kafka.connect.data.Struct row = orders.row("order_id", "A", "line", 1);
+        ChangeEvent tombstone = decoder.decode(orders.tombstone(row));
+        ChangeEvent flattened = decoder.decode(orders.record(orders.keyOf(row).schema(), orders.keyOf(row),
+                orders.rowSchema(), row));
+
+        assertThat(DEFAULT.render(tombstone)).isEqualTo("sales.order_lines:A:1");
+        assertThat(DEFAULT.render(flattened)).isEqualTo("sales.order_lines:A:1");
+    }
+
+    @Test
     void recordsWithoutSourceTableFallBackToTheTopic() {
         ChangeEvent plain = decoder.decode(new org.apache.kafka.connect.sink.SinkRecord("my.topic", 0,
                 Schema.STRING_SCHEMA, "k", null, java.util.Map.of("v", 1L), 0));
