@@ -175,6 +175,13 @@ public final class RedisSinkConfig extends AbstractConfig {
         if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
             throw new ConfigException(REDIS_URI, getString(REDIS_URI), "scheme must be redis or rediss");
         }
+        if (uri.getRawUserInfo() != null) {
+            throw new ConfigException(REDIS_URI, "(hidden: it holds credentials)", "credentials belong in "
+                    + REDIS_USERNAME + " and " + REDIS_PASSWORD + ", where they are masked, not in the URI");
+        }
+        if (uri.getHost() == null) {
+            throw new ConfigException(REDIS_URI, getString(REDIS_URI), "needs a host, as in redis://host:6379");
+        }
     }
 
     private static ConfigDef configDef() {

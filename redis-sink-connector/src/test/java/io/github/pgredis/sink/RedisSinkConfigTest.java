@@ -39,6 +39,10 @@ class RedisSinkConfigTest {
     void rejectsWhatCannotWork() {
         assertThatThrownBy(() -> new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_URI, "http://h:1")))
                 .hasMessageContaining("scheme must be redis or rediss");
+        assertThatThrownBy(() -> new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_URI, "redis://u:pw@h:1")))
+                .hasMessageContaining("credentials belong in redis.username").hasMessageNotContaining("pw");
+        assertThatThrownBy(() -> new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_URI, "redis:///0")))
+                .hasMessageContaining("needs a host");
         assertThatThrownBy(() -> new RedisSinkConfig(Map.of(RedisSinkConfig.INTERNAL_KEY_PREFIX, "{x}")))
                 .hasMessageContaining("no braces");
         assertThatThrownBy(() -> new RedisSinkConfig(Map.of(RedisSinkConfig.VERSION_EPOCH, "70000")))
