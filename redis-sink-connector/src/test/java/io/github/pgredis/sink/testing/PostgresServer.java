@@ -50,6 +50,17 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /** The first column of the first row of a query, as text. */
+    public String query(String sql) {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement();
+                java.sql.ResultSet result = statement.executeQuery(sql)) {
+            return result.next() ? result.getString(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The Debezium PostgreSQL source configuration for this server, tuned for low latency in tests. */
     public Map<String, String> debeziumConfig(String topicPrefix, String tables) {
         Map<String, String> config = new HashMap<>();

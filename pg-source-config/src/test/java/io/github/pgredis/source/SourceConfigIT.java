@@ -1,0 +1,153 @@
+package io.github.pgredis.source;
+
+import static io.github.pgredis.sink.testing.ConnectClusters.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.github.pgredis.sink.testing.ConnectClusters;
+import io.github.pgredis.sink.testing.PostgresServer;
+
+/**
+ * The files of this module against the real thing: setup.sql on PostgreSQL, every connector JSON through a Connect
+ * worker's validate endpoint, and the JSON variant running, including an incremental snapshot asked for through the
+ * signal table.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SourceConfigIT {
+    private static final Path CONNECTORS = Path.of("connectors");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z_]+)}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    private PostgresServer postgres;
+    private EmbeddedConnectCluster connect;
+
+    @BeforeAll
+    void start() throws IOException {
+        postgres = PostgresServer.start();
+        postgres.execute("CREATE TABLE public.customers (id int PRIMARY KEY, name text)",
+                "CREATE TABLE public.audit_log (at timestamptz, message text)",
+                "INSERT INTO public.customers VALUES (1, 'before the connector')");
+        postgres.execute(Files.readString(Path.of("sql", "setup.sql"), StandardCharsets.UTF_8));
+        connect = ConnectClusters.start("source-config", 1);
+    }
+
+    @AfterAll
+    void stop() {
+        connect.stop();
+        postgres.close();
+    }
+
+    /** A connector file with its ${NAME} placeholders filled from the values, as ./stack.sh fills them. */
+    private Map<String, String> load(Path file, Map<String, String> values) throws IOException {
+        Matcher matcher = PLACEHOLDER.matcher(Files.readString(file, StandardCharsets.UTF_8));
+        StringBuilder filled = new StringBuilder();
+        while (matcher.find()) {
+            String value = values.get(matcher.group(1));
+            assertThat(value).as("a value for ${%s} in %s", matcher.group(1), file).isNotNull();
+            matcher.appendReplacement(filled, Matcher.quoteReplacement(value));
+        }
+        matcher.appendTail(filled);
+        JsonNode root = JSON.readTree(filled.toString());
+        JsonNode config = root.get("config");
+        Map<String, String> result = new HashMap<>();
+        result.put("name", root.get("name").asText());
+        config.fields().forEachRemaining(entry -> result.put(entry.getKey(), entry.getValue().asText()));
+        return result;
+    }
+
+    private Map<String, String> placeholders() {
+        return Map.of("PG_HOST", "127.0.0.1", "PG_PORT", Integer.toString(postgres.port()), "PG_USER", "postgres",
+                "PG_PASSWORD", "postgres", "PG_DATABASE", "postgres",
+                "REGISTRY_URL", "http://127.0.0.1:8081/apis/registry/v2");
+    }
+
+    @Test
+    void setupGivesTablesWithoutPrimaryKeyFullReplicaIdentityAndCreatesThePublication() throws Exception {
+        assertThat(postgres.query("SELECT relreplident::text FROM pg_class WHERE oid = 'public.audit_log'::regclass"))
+                .isEqualTo("f");
+        assertThat(postgres.query("SELECT relreplident::text FROM pg_class WHERE oid = 'public.customers'::regclass"))
+                .isEqualTo("d");
+        assertThat(postgres.query("SELECT count(*) FROM pg_publication_tables WHERE pubname = 'pgredis_pub' "
+                + "AND tablename IN ('customers', 'audit_log', 'heartbeat', 'signal')")).isEqualTo("4");
+    }
+
+    @Test
+    void everyConnectorFileValidatesCleanlyAgainstTheRealConnector() throws IOException {
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(CONNECTORS)) {
+            files = listing.filter(path -> path.toString().endsWith(".json")).sorted().toList();
+        }
+        assertThat(files).extracting(path -> path.getFileName().toString())
+                .contains("pg-source-json.json", "pg-source-avro.json");
+        for (Path file : files) {
+            Map<String, String> config = load(file, placeholders());
+            ConfigInfos result = connect.validateConnectorConfig("PostgresConnector", config);
+            List<String> errors = result.configs().stream().map(ConfigInfo::configValue)
+                    .filter(value -> !value.errors().isEmpty())
+                    .map(value -> value.name() + ": " + value.errors()).toList();
+            assertThat(errors).as("validation of %s", file).isEmpty();
+        }
+    }
+
+    @Test
+    void jsonSourceStreamsChangesAndTakesIncrementalSnapshotsFromTheSignalTable() throws Exception {
+        connect.configureConnector("pg-source", load(CONNECTORS.resolve("pg-source-json.json"), placeholders()));
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("pg-source", 1, "source did not start");
+        postgres.execute("INSERT INTO public.customers VALUES (2, 'streamed')");
+        await(WAIT, "snapshot and streamed rows in Kafka", () -> ops("pg.public.customers").contains("c"));
+        int before = ops("pg.public.customers").size();
+
+        postgres.execute("INSERT INTO debezium.signal VALUES ('resync-1', 'execute-snapshot', "
+                + "'{\"data-collections\": [\"public.customers\"], \"type\": \"incremental\"}')");
+
+        await(WAIT, "an incremental snapshot of both rows", () -> ops("pg.public.customers").size() >= before + 2);
+        assertThat(ops("pg.public.customers").subList(before, before + 2)).containsOnly("r");
+        connect.deleteConnector("pg-source");
+    }
+
+    private List<String> ops(String topic) {
+        List<String> ops = new java.util.ArrayList<>();
+        org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> records;
+        try {
+            records = connect.kafka().consumeAll(10_000, topic);
+        } catch (InterruptedException | java.util.concurrent.TimeoutException
+                | java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot read " + topic, e);
+        }
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            if (record.value() == null) {
+                continue;
+            }
+            try {
+                ops.add(JSON.readTree(record.value()).get("payload").get("op").asText());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return ops;
+    }
+}
