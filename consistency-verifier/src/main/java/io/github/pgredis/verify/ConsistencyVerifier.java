@@ -1,0 +1,185 @@
+package io.github.pgredis.verify;
+
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.github.pgredis.sink.RedisSinkConfig;
+import io.github.pgredis.sink.RedisSinkConfig.ValueFormat;
+import io.github.pgredis.sink.event.ChangeEvent;
+import io.github.pgredis.sink.event.ChangeEventDecoder;
+import io.github.pgredis.sink.mapping.KeyEscaping;
+import io.github.pgredis.sink.mapping.KeyTemplate;
+import io.github.pgredis.sink.mapping.RenderedRow;
+import io.github.pgredis.sink.mapping.RowRenderer;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+
+/**
+ * Compares PostgreSQL tables with the Redis keys the sink keeps for them, under the sink's own key and rendering
+ * rules: every row must have its key with exactly its rendered value, and no other key may carry the table's prefix.
+ */
+public final class ConsistencyVerifier {
+    private static final int PIPELINE = 1_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What differs for one table; empty lists mean Redis equals the table. */
+    public record TableReport(String table, long rows, List<String> missing, List<String> extra,
+            Map<String, List<String>> different) {
+        public boolean inSync() {
+            return missing.isEmpty() && extra.isEmpty() && different.isEmpty();
+        }
+    }
+
+    private final RedisSinkConfig sink;
+    private final ChangeEventDecoder decoder;
+    private final RowRenderer renderer;
+
+    public ConsistencyVerifier(RedisSinkConfig sink) {
+        this.sink = sink;
+        this.decoder = new ChangeEventDecoder(sink.versionEpoch(), sink.versionField(),
+                sink.flattenedMetadataPrefix());
+        this.renderer = new RowRenderer(sink.valueFormat(), sink.toastPlaceholder());
+    }
+
+    public List<TableReport> verify(Connection postgres, StatefulRedisConnection<String, String> redis,
+            String topicPrefix, List<String> tableNames) throws SQLException {
+        TableReader reader = new TableReader(postgres, topicPrefix);
+        List<TableReport> reports = new ArrayList<>();
+        for (TableReader.Table table : reader.tables(tableNames)) {
+            reports.add(verifyTable(reader, table, redis.async()));
+        }
+        return reports;
+    }
+
+    private TableReport verifyTable(TableReader reader, TableReader.Table table,
+            RedisAsyncCommands<String, String> redis) throws SQLException {
+        KeyTemplate template = sink.keyTemplate(reader.topic(table));
+        Map<String, RenderedRow> expected = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        Map<String, List<String>> different = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        long[] rows = {0};
+        var rowSchema = reader.read(table, record -> {
+            ChangeEvent event = decoder.decode(record);
+            expected.put(template.render(event), renderer.render(event));
+            rows[0]++;
+            if (expected.size() >= PIPELINE) {
+                compare(expected, redis, missing, different, seen);
+            }
+        });
+        compare(expected, redis, missing, different, seen);
+        String prefix = template.tablePrefix(decoder.decode(reader.emptyRecord(table, rowSchema)));
+        List<String> extra = prefix == null ? List.of() : extraKeys(prefix, seen, redis);
+        return new TableReport(table.toString(), rows[0], missing, extra, different);
+    }
+
+    /** Checks a page of expected rows against Redis (pipelined) and forgets them, remembering their keys. */
+    private void compare(Map<String, RenderedRow> expected, RedisAsyncCommands<String, String> redis,
+            List<String> missing, Map<String, List<String>> different, Set<String> seen) {
+        Map<String, RedisFuture<?>> replies = new LinkedHashMap<>();
+        for (String key : expected.keySet()) {
+            replies.put(key, sink.valueFormat() == ValueFormat.HASH ? redis.hgetall(key) : redis.get(key));
+        }
+        for (Map.Entry<String, RenderedRow> entry : expected.entrySet()) {
+            Object actual = await(replies.get(entry.getKey()));
+            List<String> fields = differences(entry.getValue(), actual);
+            if (actual == null || (actual instanceof Map<?, ?> map && map.isEmpty())) {
+                missing.add(entry.getKey());
+            } else if (!fields.isEmpty()) {
+                different.put(entry.getKey(), fields);
+            }
+            seen.add(entry.getKey());
+        }
+        expected.clear();
+    }
+
+    /** The columns whose Redis value differs from the rendered row; unchanged-TOAST columns are not expected. */
+    private List<String> differences(RenderedRow row, Object actual) {
+        List<String> fields = new ArrayList<>();
+        if (actual instanceof Map<?, ?> hash) {
+            Set<String> names = new TreeSet<>(row.values().keySet());
+            hash.keySet().forEach(name -> names.add(name.toString()));
+            for (String name : names) {
+                if (!java.util.Objects.equals(row.values().get(name), hash.get(name))) {
+                    fields.add(name);
+                }
+            }
+        } else if (actual instanceof String document) {
+            try {
+                JsonNode want = JSON.readTree(row.toJsonDocument());
+                JsonNode have = JSON.readTree(document);
+                Set<String> names = new TreeSet<>();
+                want.fieldNames().forEachRemaining(names::add);
+                have.fieldNames().forEachRemaining(names::add);
+                for (String name : names) {
+                    if (!java.util.Objects.equals(want.get(name), have.get(name))) {
+                        fields.add(name);
+                    }
+                }
+            } catch (java.io.IOException e) {
+                fields.add("(not JSON: " + e.getMessage() + ")");
+            }
+        }
+        return fields;
+    }
+
+    /** Keys with the table's prefix that no row of the table accounts for. */
+    private static List<String> extraKeys(String prefix, Set<String> seen, RedisAsyncCommands<String, String> redis) {
+        List<String> extra = new ArrayList<>();
+        ScanArgs match = ScanArgs.Builder.matches(KeyEscaping.globLiteral(prefix) + "*").limit(PIPELINE);
+        ScanCursor cursor = ScanCursor.INITIAL;
+        do {
+            KeyScanCursor<String> page = await(redis.scan(cursor, match));
+            for (String key : page.getKeys()) {
+                if (!seen.contains(key)) {
+                    extra.add(key);
+                }
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+        extra.sort(null);
+        return extra;
+    }
+
+    private static <T> T await(RedisFuture<T> future) {
+        try {
+            return future.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("Redis did not answer: " + e.getMessage(), e);
+        }
+    }
+
+    /** Prints the reports; returns true when every table is in sync. */
+    public static boolean print(List<TableReport> reports, PrintStream out) {
+        boolean inSync = true;
+        for (TableReport report : reports) {
+            if (report.inSync()) {
+                out.printf("%s: %d rows, all in Redis and equal — OK%n", report.table(), report.rows());
+                continue;
+            }
+            inSync = false;
+            out.printf("%s: %d rows — DRIFT: %d missing, %d extra, %d different%n", report.table(), report.rows(),
+                    report.missing().size(), report.extra().size(), report.different().size());
+            report.missing().forEach(key -> out.println("  missing    " + key));
+            report.extra().forEach(key -> out.println("  extra      " + key));
+            report.different().forEach((key, fields) -> out.println("  different  " + key + "  columns: "
+                    + String.join(", ", fields)));
+        }
+        return inSync;
+    }
+}
