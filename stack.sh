@@ -1,0 +1,314 @@
+#!/usr/bin/env bash
+# The pipeline on this machine as separate real processes: PostgreSQL (zonky's binaries), Redis, a Kafka broker
+# (KRaft), and a Connect distributed worker with the Debezium PostgreSQL connector and the Redis sink on its
+# plugin.path. Everything lives under .stack/.
+#
+#   ./stack.sh up        start everything, register the connectors, wait until changes flow, print the endpoints
+#   ./stack.sh status    connector and task states, rows per table vs keys in Redis, DLQ size
+#   ./stack.sh load [changes/s] [seconds]   inserts, updates and deletes on the demo tables, with a progress bar
+#   ./stack.sh verify [table...]            PostgreSQL vs Redis under the sink's rules; non-zero exit on drift
+#   ./stack.sh down      stop everything; no process of the stack is left
+#
+# Ports (override with the environment): STACK_PG_PORT=15432 STACK_REDIS_PORT=16379 STACK_KAFKA_PORT=19092
+# STACK_CONTROLLER_PORT=19093 STACK_CONNECT_PORT=18083
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")" && pwd)"
+STACK="$ROOT/.stack"
+BUILD="$ROOT/local-stack/target/stack"
+PG_PORT="${STACK_PG_PORT:-15432}"
+REDIS_PORT="${STACK_REDIS_PORT:-16379}"
+KAFKA_PORT="${STACK_KAFKA_PORT:-19092}"
+CONTROLLER_PORT="${STACK_CONTROLLER_PORT:-19093}"
+CONNECT_PORT="${STACK_CONNECT_PORT:-18083}"
+CONNECT_URL="http://127.0.0.1:$CONNECT_PORT"
+PG_DIR="$STACK/postgres"
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
+
+need() {
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool is needed (Debian: apt-get install $(package_of "$tool"))"
+  done
+}
+
+package_of() {
+  case "$1" in
+    psql) echo postgresql-client ;;
+    redis-server|redis-cli) echo redis-server ;;
+    java) echo openjdk-17-jre-headless ;;
+    mvn) echo maven ;;
+    xz) echo xz-utils ;;
+    *) echo "$1" ;;
+  esac
+}
+
+# PostgreSQL refuses to run as root; as root the server runs as nobody.
+as_postgres() {
+  if [ "$(id -u)" = 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi
+}
+
+psql_stack() {
+  psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres "$@"
+}
+
+redis() {
+  redis-cli -p "$REDIS_PORT" "$@"
+}
+
+wait_for() {
+  local what="$1" seconds="$2"
+  shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    [ "$SECONDS" -lt "$deadline" ] || die "timed out waiting for $what (logs: $STACK/logs)"
+    sleep 0.2
+  done
+}
+
+build() {
+  if [ ! -d "$BUILD/lib" ] || [ ! -f "$ROOT/consistency-verifier/target/runtime.classpath" ] \
+      || ! ls "$ROOT"/redis-sink-connector/target/pgredis-redis-sink-connector-*.zip >/dev/null 2>&1; then
+    say "Building the plugins and the stack (first run only) ..."
+    (cd "$ROOT" && mvn -B -q -pl local-stack,consistency-verifier -am package -DskipTests)
+  fi
+}
+
+start_postgres() {
+  local bin="$STACK/pgsql/bin"
+  if [ ! -x "$bin/postgres" ]; then
+    mkdir -p "$STACK/pgsql"
+    unzip -p "$BUILD/postgres-binaries.jar" postgres-linux-x86_64.txz | tar -xJf - -C "$STACK/pgsql"
+  fi
+  local fresh=0
+  if [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
+    mkdir -p "$PG_DIR"
+    [ "$(id -u)" = 0 ] && chown nobody "$PG_DIR"
+    as_postgres "$bin/initdb" -A trust -U postgres -E UTF8 -D "$PG_DIR/data" >"$STACK/logs/initdb.log" 2>&1
+    as_postgres sh -c "cat '$ROOT/pg-source-config/postgresql/postgresql.conf' >> '$PG_DIR/data/postgresql.conf'"
+    fresh=1
+  fi
+  as_postgres "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -s start \
+    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $PG_DIR"
+  if [ "$fresh" = 1 ]; then
+    psql_stack -f "$ROOT/local-stack/demo-schema.sql"
+    psql_stack -f "$ROOT/pg-source-config/sql/setup.sql"
+  fi
+}
+
+start_redis() {
+  mkdir -p "$STACK/redis"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --dir "$STACK/redis" \
+    --appendonly yes --appendfsync everysec --pidfile "$STACK/run/redis.pid" --logfile "$STACK/logs/redis.log"
+  wait_for "Redis" 20 redis ping
+}
+
+java_process() {
+  local name="$1" main="$2" config="$3"
+  nohup java -Xms256m -Xmx768m -Dlog4j2.configurationFile="$STACK/config/log4j2-$name.properties" \
+    -cp "$BUILD/lib/*" "$main" "$config" >"$STACK/logs/$name.out" 2>&1 &
+  echo $! >"$STACK/run/$name.pid"
+}
+
+write_configs() {
+  mkdir -p "$STACK/config"
+  for name in kafka connect; do
+    cat >"$STACK/config/log4j2-$name.properties" <<LOG
+appender.file.type = File
+appender.file.name = file
+appender.file.fileName = $STACK/logs/$name.log
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = %d{HH:mm:ss.SSS} %-5p [%t] %c{1} - %m%n
+rootLogger.level = INFO
+rootLogger.appenderRef.file.ref = file
+LOG
+  done
+  cat >"$STACK/config/kafka.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=127.0.0.1:$CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$STACK/kafka
+num.partitions=1
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+PROPS
+  cat >"$STACK/config/connect.properties" <<PROPS
+bootstrap.servers=127.0.0.1:$KAFKA_PORT
+group.id=pgredis-stack
+listeners=http://127.0.0.1:$CONNECT_PORT
+config.storage.topic=connect-configs
+offset.storage.topic=connect-offsets
+status.storage.topic=connect-status
+config.storage.replication.factor=1
+offset.storage.replication.factor=1
+status.storage.replication.factor=1
+key.converter=org.apache.kafka.connect.json.JsonConverter
+value.converter=org.apache.kafka.connect.json.JsonConverter
+offset.flush.interval.ms=1000
+plugin.path=$STACK/plugins
+PROPS
+}
+
+install_plugins() {
+  rm -rf "$STACK/plugins"
+  mkdir -p "$STACK/plugins"
+  cp -r "$BUILD/plugins/debezium-connector-postgres" "$STACK/plugins/"
+  unzip -q -o "$(ls "$ROOT"/redis-sink-connector/target/pgredis-redis-sink-connector-*.zip | head -1)" \
+    -d "$STACK/plugins"
+}
+
+start_kafka() {
+  if [ ! -f "$STACK/kafka/meta.properties" ]; then
+    java -cp "$BUILD/lib/*" -Dlog4j2.configurationFile="$STACK/config/log4j2-kafka.properties" \
+      kafka.tools.StorageTool format --standalone -t "$(java -cp "$BUILD/lib/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)" \
+      -c "$STACK/config/kafka.properties" >"$STACK/logs/kafka-format.log" 2>&1
+  fi
+  java_process kafka kafka.Kafka "$STACK/config/kafka.properties"
+  wait_for "the Kafka broker" 60 bash -c "exec 3<>/dev/tcp/127.0.0.1/$KAFKA_PORT"
+}
+
+start_connect() {
+  java_process connect org.apache.kafka.connect.cli.ConnectDistributed "$STACK/config/connect.properties"
+  wait_for "the Connect REST API" 120 curl -sf "$CONNECT_URL/connector-plugins"
+}
+
+# A connector file with its ${NAME} placeholders filled in, as the body of PUT /connectors/{name}/config.
+connector_body() {
+  local file="$1"
+  PG_HOST=127.0.0.1 PG_PORT="$PG_PORT" PG_USER=postgres PG_PASSWORD=postgres PG_DATABASE=postgres \
+  REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
+  python3 -c '
+import json, os, re, sys
+text = re.sub(r"\$\{([A-Z_]+)\}", lambda m: os.environ[m.group(1)], open(sys.argv[1]).read())
+print(json.dumps(json.loads(text)["config"]))' "$file"
+}
+
+register() {
+  local name="$1" file="$2"
+  connector_body "$file" | curl -sf -X PUT -H 'Content-Type: application/json' --data @- \
+    "$CONNECT_URL/connectors/$name/config" >/dev/null || die "Connect refused $file (see $STACK/logs/connect.log)"
+}
+
+up() {
+  local format=json
+  if [ "${1:-}" = "--format" ]; then format="${2:-json}"; fi
+  [ "$format" = json ] || die "--format $format: the Avro path (Apicurio registry) is not part of the stack yet"
+  need java mvn psql redis-server redis-cli curl python3 unzip xz runuser
+  [ -f "$STACK/run/connect.pid" ] && kill -0 "$(cat "$STACK/run/connect.pid")" 2>/dev/null && die "already up"
+  build
+  mkdir -p "$STACK/logs" "$STACK/run"
+  say "Starting PostgreSQL :$PG_PORT, Redis :$REDIS_PORT, Kafka :$KAFKA_PORT, Connect :$CONNECT_PORT ..."
+  write_configs
+  install_plugins
+  start_postgres
+  start_redis
+  start_kafka
+  start_connect
+  register pg-source "$ROOT/pg-source-config/connectors/pg-source-json.json"
+  register redis-sink "$ROOT/local-stack/redis-sink.json"
+  local probe="stack-probe-$$"
+  psql_stack -c "INSERT INTO customers (id, name, email) VALUES (999999, '$probe', NULL) ON CONFLICT (id) DO UPDATE SET name = excluded.name"
+  wait_for "a change to flow from PostgreSQL to Redis" 120 \
+    bash -c "[ \"\$(redis-cli -p $REDIS_PORT hget public.customers:999999 name)\" = '$probe' ]"
+  psql_stack -c "DELETE FROM customers WHERE id = 999999"
+  cat >"$STACK/endpoints.env" <<ENV
+PG_URL=postgresql://postgres@127.0.0.1:$PG_PORT/postgres
+REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+CONNECT_URL=$CONNECT_URL
+REGISTRY_URL=
+ENV
+  say "Up. Changes flow from PostgreSQL to Redis. Endpoints (also in .stack/endpoints.env):"
+  sed 's/^/  /' "$STACK/endpoints.env"
+  say "Try: psql postgresql://postgres@127.0.0.1:$PG_PORT/postgres -c \"UPDATE customers SET name = 'x' WHERE id = 1\""
+  say "     redis-cli -p $REDIS_PORT hgetall public.customers:1"
+}
+
+stop_pid() {
+  local file="$STACK/run/$1.pid"
+  [ -f "$file" ] || return 0
+  local pid
+  pid="$(cat "$file")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$file"
+}
+
+down() {
+  stop_pid connect
+  stop_pid kafka
+  if [ -f "$PG_DIR/data/postmaster.pid" ]; then
+    as_postgres "$STACK/pgsql/bin/pg_ctl" -D "$PG_DIR/data" -m fast -w -s stop || true
+  fi
+  redis shutdown >/dev/null 2>&1 || stop_pid redis
+  rm -f "$STACK/run/redis.pid"
+  say "Down: no process of the stack is running."
+}
+
+status() {
+  say "Connectors:"
+  for name in pg-source redis-sink; do
+    curl -sf "$CONNECT_URL/connectors/$name/status" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+tasks = ", ".join("task %d %s" % (t["id"], t["state"]) for t in s["tasks"])
+print("  %-11s %s (%s)" % (s["name"], s["connector"]["state"], tasks or "no tasks"))' || say "  $name: not reachable"
+  done
+  say "Rows in PostgreSQL vs keys in Redis:"
+  for table in $(psql_stack -At -c "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"); do
+    local rows keys
+    rows="$(psql_stack -At -c "SELECT count(*) FROM public.\"$table\"")"
+    keys="$(redis --scan --pattern "public.$table:*" | wc -l)"
+    say "  public.$table: $rows rows, $keys keys"
+  done
+}
+
+load() {
+  local rate="${1:-200}" seconds="${2:-10}"
+  local total=$((rate * seconds)) done_count=0
+  say "Load: $rate changes/s for ${seconds}s on public.customers"
+  for second in $(seq 1 "$seconds"); do
+    local start=$SECONDS
+    psql_stack -c "
+      INSERT INTO customers (id, name, email, balance)
+        SELECT id, 'load ' || id, 'load' || id || '@example.org', round((random() * 1000)::numeric, 2)
+        FROM (SELECT DISTINCT 100000 + (random() * 50000)::int AS id FROM generate_series(1, $((rate * 6 / 10)))) ids
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, balance = excluded.balance;
+      UPDATE customers SET balance = balance + 1 WHERE id IN (SELECT id FROM customers ORDER BY random() LIMIT $((rate * 3 / 10)));
+      DELETE FROM customers WHERE id IN (SELECT id FROM customers WHERE id >= 100000 ORDER BY random() LIMIT $((rate / 10)));"
+    done_count=$((done_count + rate))
+    local width=40 filled=$((second * 40 / seconds))
+    printf '\r  [%-*s] %d/%d changes' "$width" "$(printf '%*s' "$filled" '' | tr ' ' '#')" "$done_count" "$total"
+    [ $((SECONDS - start)) -ge 1 ] || sleep 1
+  done
+  printf '\n'
+}
+
+verify() {
+  java -cp "$ROOT/consistency-verifier/target/classes:$(cat "$ROOT/consistency-verifier/target/runtime.classpath")" \
+    io.github.pgredis.verify.VerifierMain --pg "jdbc:postgresql://127.0.0.1:$PG_PORT/postgres" \
+    --pg-password postgres --sink-config "$ROOT/local-stack/redis-sink.json" \
+    --set "redis.uri=redis://127.0.0.1:$REDIS_PORT" "$@"
+}
+
+command="${1:-}"
+[ $# -gt 0 ] && shift
+case "$command" in
+  up) up "$@" ;;
+  down) down ;;
+  status) status ;;
+  load) load "$@" ;;
+  verify) verify "$@" ;;
+  *) die "usage: ./stack.sh up [--format json] | status | load [changes/s] [seconds] | verify [table...] | down" ;;
+esac
