@@ -9,12 +9,12 @@
 #   ./stack.sh verify [table...]            PostgreSQL vs Redis under the sink's rules; non-zero exit on drift
 #   ./stack.sh down      stop everything; no process of the stack is left
 #
-# Ports (override with the environment): STACK_PG_PORT=15432 STACK_REDIS_PORT=16379 STACK_KAFKA_PORT=19092
+# STACK_DIR (default .stack) holds the stack's files. Ports (override with the environment): STACK_PG_PORT=15432 STACK_REDIS_PORT=16379 STACK_KAFKA_PORT=19092
 # STACK_CONTROLLER_PORT=19093 STACK_CONNECT_PORT=18083
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")" && pwd)"
-STACK="$ROOT/.stack"
+STACK="${STACK_DIR:-$ROOT/.stack}"
 BUILD="$ROOT/local-stack/target/stack"
 PG_PORT="${STACK_PG_PORT:-15432}"
 REDIS_PORT="${STACK_REDIS_PORT:-16379}"
@@ -22,7 +22,15 @@ KAFKA_PORT="${STACK_KAFKA_PORT:-19092}"
 CONTROLLER_PORT="${STACK_CONTROLLER_PORT:-19093}"
 CONNECT_PORT="${STACK_CONNECT_PORT:-18083}"
 CONNECT_URL="http://127.0.0.1:$CONNECT_PORT"
-PG_DIR="$STACK/postgres"
+mkdir -p "$STACK"
+STACK="$(cd "$STACK" && pwd)"
+# PostgreSQL refuses to run as root, so as root it runs as nobody, from a directory nobody can enter.
+if [ "$(id -u)" = 0 ] && ! runuser -u nobody -- test -x "$STACK" 2>/dev/null; then
+  PG_HOME="/tmp/pgredis-stack-$(printf '%s' "$STACK" | cksum | cut -d' ' -f1)"
+else
+  PG_HOME="$STACK"
+fi
+PG_DIR="$PG_HOME/postgres"
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
@@ -44,7 +52,6 @@ package_of() {
   esac
 }
 
-# PostgreSQL refuses to run as root; as root the server runs as nobody.
 as_postgres() {
   if [ "$(id -u)" = 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi
 }
@@ -76,10 +83,10 @@ build() {
 }
 
 start_postgres() {
-  local bin="$STACK/pgsql/bin"
+  local bin="$PG_HOME/pgsql/bin"
   if [ ! -x "$bin/postgres" ]; then
-    mkdir -p "$STACK/pgsql"
-    unzip -p "$BUILD/postgres-binaries.jar" postgres-linux-x86_64.txz | tar -xJf - -C "$STACK/pgsql"
+    mkdir -p "$PG_HOME/pgsql"
+    unzip -p "$BUILD/postgres-binaries.jar" postgres-linux-x86_64.txz | tar -xJf - -C "$PG_HOME/pgsql"
   fi
   local fresh=0
   if [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
@@ -249,7 +256,7 @@ down() {
   stop_pid connect
   stop_pid kafka
   if [ -f "$PG_DIR/data/postmaster.pid" ]; then
-    as_postgres "$STACK/pgsql/bin/pg_ctl" -D "$PG_DIR/data" -m fast -w -s stop || true
+    as_postgres "$PG_HOME/pgsql/bin/pg_ctl" -D "$PG_DIR/data" -m fast -w -s stop || true
   fi
   redis shutdown >/dev/null 2>&1 || stop_pid redis
   rm -f "$STACK/run/redis.pid"
