@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,7 +22,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.pgredis.sink.testing.ConnectClusters;
@@ -37,8 +34,7 @@ import io.github.pgredis.sink.testing.PostgresServer;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SourceConfigIT {
-    private static final Path CONNECTORS = Path.of("connectors");
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z_]+)}");
+    private static final Path CONNECTORS = ConnectorFiles.DIRECTORY;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(90);
 
@@ -61,22 +57,8 @@ class SourceConfigIT {
         postgres.close();
     }
 
-    /** A connector file with its ${NAME} placeholders filled from the values, as ./stack.sh fills them. */
     private Map<String, String> load(Path file, Map<String, String> values) throws IOException {
-        Matcher matcher = PLACEHOLDER.matcher(Files.readString(file, StandardCharsets.UTF_8));
-        StringBuilder filled = new StringBuilder();
-        while (matcher.find()) {
-            String value = values.get(matcher.group(1));
-            assertThat(value).as("a value for ${%s} in %s", matcher.group(1), file).isNotNull();
-            matcher.appendReplacement(filled, Matcher.quoteReplacement(value));
-        }
-        matcher.appendTail(filled);
-        JsonNode root = JSON.readTree(filled.toString());
-        JsonNode config = root.get("config");
-        Map<String, String> result = new HashMap<>();
-        result.put("name", root.get("name").asText());
-        config.fields().forEachRemaining(entry -> result.put(entry.getKey(), entry.getValue().asText()));
-        return result;
+        return ConnectorFiles.load(file, values);
     }
 
     private Map<String, String> placeholders() {

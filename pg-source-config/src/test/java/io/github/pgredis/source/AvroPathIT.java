@@ -1,0 +1,115 @@
+package io.github.pgredis.source;
+
+import static io.github.pgredis.sink.testing.ConnectClusters.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import io.github.pgredis.sink.testing.ConnectClusters;
+import io.github.pgredis.sink.testing.PostgresServer;
+import io.github.pgredis.sink.testing.RedisServer;
+import io.lettuce.core.api.sync.RedisCommands;
+
+/**
+ * The same changes through the JSON path and through the Avro path (Apicurio's AvroConverter in Confluent wire
+ * format, a real registry) end in identical Redis contents, decimals and timestamps included.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AvroPathIT {
+    private static final Duration WAIT = Duration.ofSeconds(120);
+    private PostgresServer postgres;
+    private RegistryServer registry;
+    private RedisServer jsonRedis;
+    private RedisServer avroRedis;
+    private EmbeddedConnectCluster connect;
+
+    @BeforeAll
+    void start() throws Exception {
+        postgres = PostgresServer.start();
+        registry = RegistryServer.start();
+        jsonRedis = RedisServer.start();
+        avroRedis = RedisServer.start();
+        connect = ConnectClusters.start("avro", 1);
+        postgres.execute("CREATE TABLE public.accounts (id int PRIMARY KEY, owner text, balance numeric(20,5), "
+                + "opened timestamptz, birthday date, local_ts timestamp, settings jsonb, tags text[])");
+        postgres.execute(Files.readString(Path.of("sql", "setup.sql"), StandardCharsets.UTF_8));
+    }
+
+    @AfterAll
+    void stop() {
+        connect.stop();
+        avroRedis.close();
+        jsonRedis.close();
+        registry.close();
+        postgres.close();
+    }
+
+    private Map<String, String> source(String file, String prefix) throws Exception {
+        Map<String, String> config = ConnectorFiles.load(ConnectorFiles.DIRECTORY.resolve(file), Map.of(
+                "PG_HOST", "127.0.0.1", "PG_PORT", Integer.toString(postgres.port()), "PG_USER", "postgres",
+                "PG_PASSWORD", "postgres", "PG_DATABASE", "postgres", "REGISTRY_URL", registry.apiUrl()));
+        config.put("topic.prefix", prefix);
+        config.put("slot.name", prefix + "_slot");
+        config.put("name", prefix + "-source");
+        return config;
+    }
+
+    private Map<String, String> sink(String prefix, RedisServer redis, Map<String, String> source) {
+        Map<String, String> config = ConnectClusters.sinkConfig(redis.uri());
+        config.put("topics.regex", prefix + "\\.public\\..*");
+        source.forEach((key, value) -> {
+            if (key.startsWith("key.converter") || key.startsWith("value.converter")) {
+                config.put(key, value);
+            }
+        });
+        return config;
+    }
+
+    private static Map<String, Map<String, String>> rows(RedisCommands<String, String> commands) {
+        Map<String, Map<String, String>> rows = new TreeMap<>();
+        for (String key : commands.keys("public.accounts:*")) {
+            rows.put(key, new TreeMap<>(commands.hgetall(key)));
+        }
+        return rows;
+    }
+
+    @Test
+    void jsonAndAvroPathsWriteIdenticalRows() throws Exception {
+        Map<String, String> jsonSource = source("pg-source-json.json", "pgjson");
+        Map<String, String> avroSource = source("pg-source-avro.json", "pgavro");
+        connect.configureConnector("pgjson-source", jsonSource);
+        connect.configureConnector("pgavro-source", avroSource);
+        connect.configureConnector("json-sink", sink("pgjson", jsonRedis, jsonSource));
+        connect.configureConnector("avro-sink", sink("pgavro", avroRedis, avroSource));
+
+        postgres.execute("INSERT INTO accounts VALUES (1, 'ada', 12345678901234.56789, '2024-03-01 10:00:00.123456+01', "
+                        + "'1815-12-10', '2024-03-01 10:00:00.5', '{\"theme\": \"dark\", \"n\": [1, 2.5]}', "
+                        + "'{a,b}'), (2, NULL, -0.00001, NULL, NULL, NULL, NULL, NULL), (3, 'gone', 1, now(), "
+                        + "NULL, NULL, NULL, NULL)");
+        postgres.execute("UPDATE accounts SET balance = balance * 2, owner = 'ada l.' WHERE id = 1",
+                "DELETE FROM accounts WHERE id = 3");
+
+        await(WAIT, "both paths applied every change", () -> {
+            Map<String, Map<String, String>> json = rows(jsonRedis.commands());
+            return json.size() == 2 && "ada l.".equals(json.get("public.accounts:1").get("owner"))
+                    && rows(avroRedis.commands()).equals(json);
+        });
+        Map<String, String> ada = rows(avroRedis.commands()).get("public.accounts:1");
+        assertThat(ada).containsEntry("balance", "24691357802469.13578")
+                .containsEntry("opened", "2024-03-01T09:00:00.123456Z").containsEntry("birthday", "1815-12-10")
+                .containsEntry("local_ts", "2024-03-01T10:00:00.5").containsEntry("tags", "[\"a\",\"b\"]");
+        assertThat(rows(avroRedis.commands()).get("public.accounts:2")).isEqualTo(Map.of("id", "2",
+                "balance", "-0.00001"));
+    }
+}
