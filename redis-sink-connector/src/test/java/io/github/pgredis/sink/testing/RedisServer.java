@@ -156,6 +156,15 @@ public final class RedisServer implements AutoCloseable {
         return connection.sync();
     }
 
+    /** Every hash whose key matches the pattern, sorted by key and field, for comparing whole states. */
+    public java.util.Map<String, java.util.Map<String, String>> hashes(String pattern) {
+        java.util.Map<String, java.util.Map<String, String>> rows = new java.util.TreeMap<>();
+        for (String key : commands().keys(pattern)) {
+            rows.put(key, new java.util.TreeMap<>(commands().hgetall(key)));
+        }
+        return rows;
+    }
+
     /** kill -9: no shutdown save, in-flight writes lost as in a crash. */
     public void kill() {
         if (process != null && process.isAlive()) {
