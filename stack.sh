@@ -3,14 +3,15 @@
 # (KRaft), and a Connect distributed worker with the Debezium PostgreSQL connector and the Redis sink on its
 # plugin.path. Everything lives under .stack/.
 #
-#   ./stack.sh up        start everything, register the connectors, wait until changes flow, print the endpoints
-#   ./stack.sh status    connector and task states, rows per table vs keys in Redis, DLQ size
+#   ./stack.sh up [--format json|avro]   start everything, register the connectors, wait until changes flow, print
+#                        the endpoints; avro adds Apicurio Registry and Debezium's Avro output in Confluent wire format
+#   ./stack.sh status    connector and task states, rows per table vs keys in Redis, DLQ size, sink lag
 #   ./stack.sh load [changes/s] [seconds]   inserts, updates and deletes on the demo tables, with a progress bar
 #   ./stack.sh verify [table...]            PostgreSQL vs Redis under the sink's rules; non-zero exit on drift
 #   ./stack.sh down      stop everything; no process of the stack is left
 #
 # STACK_DIR (default .stack) holds the stack's files. Ports (override with the environment): STACK_PG_PORT=15432 STACK_REDIS_PORT=16379 STACK_KAFKA_PORT=19092
-# STACK_CONTROLLER_PORT=19093 STACK_CONNECT_PORT=18083
+# STACK_CONTROLLER_PORT=19093 STACK_CONNECT_PORT=18083 STACK_REGISTRY_PORT=18081
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")" && pwd)"
@@ -21,7 +22,9 @@ REDIS_PORT="${STACK_REDIS_PORT:-16379}"
 KAFKA_PORT="${STACK_KAFKA_PORT:-19092}"
 CONTROLLER_PORT="${STACK_CONTROLLER_PORT:-19093}"
 CONNECT_PORT="${STACK_CONNECT_PORT:-18083}"
+REGISTRY_PORT="${STACK_REGISTRY_PORT:-18081}"
 CONNECT_URL="http://127.0.0.1:$CONNECT_PORT"
+REGISTRY_URL="http://127.0.0.1:$REGISTRY_PORT"
 mkdir -p "$STACK"
 STACK="$(cd "$STACK" && pwd)"
 # PostgreSQL refuses to run as root, so as root it runs as nobody, from a directory nobody can enter.
@@ -118,6 +121,13 @@ java_process() {
   echo $! >"$STACK/run/$name.pid"
 }
 
+start_registry() {
+  nohup java -Xmx384m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$REGISTRY_PORT" \
+    -jar "$(ls "$BUILD"/apicurio-registry/*-runner.jar | head -1)" >"$STACK/logs/registry.log" 2>&1 &
+  echo $! >"$STACK/run/registry.pid"
+  wait_for "Apicurio Registry" 90 curl -sf "$REGISTRY_URL/apis/ccompat/v7/subjects"
+}
+
 write_configs() {
   mkdir -p "$STACK/config"
   for name in kafka connect; do
@@ -168,7 +178,7 @@ PROPS
 install_plugins() {
   rm -rf "$STACK/plugins"
   mkdir -p "$STACK/plugins"
-  cp -r "$BUILD/plugins/debezium-connector-postgres" "$STACK/plugins/"
+  cp -r "$BUILD/plugins/debezium-connector-postgres" "$BUILD/plugins/apicurio-converter" "$STACK/plugins/"
   unzip -q -o "$(ls "$ROOT"/redis-sink-connector/target/pgredis-redis-sink-connector-*.zip | head -1)" \
     -d "$STACK/plugins"
 }
@@ -189,51 +199,69 @@ start_connect() {
 }
 
 # A connector file with its ${NAME} placeholders filled in, as the body of PUT /connectors/{name}/config.
+# With a second file, the key and value converter settings are taken from it (the sink reads what the source wrote).
 connector_body() {
-  local file="$1"
+  local file="$1" converters="${2:-}"
   PG_HOST=127.0.0.1 PG_PORT="$PG_PORT" PG_USER=postgres PG_PASSWORD=postgres PG_DATABASE=postgres \
-  REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
+  REDIS_URL="redis://127.0.0.1:$REDIS_PORT" REGISTRY_URL="$REGISTRY_URL/apis/registry/v2" \
   python3 -c '
 import json, os, re, sys
-text = re.sub(r"\$\{([A-Z_]+)\}", lambda m: os.environ[m.group(1)], open(sys.argv[1]).read())
-print(json.dumps(json.loads(text)["config"]))' "$file"
+def load(path):
+    text = re.sub(r"\$\{([A-Z_]+)\}", lambda m: os.environ[m.group(1)], open(path).read())
+    return json.loads(text)["config"]
+config = load(sys.argv[1])
+if len(sys.argv) > 2 and sys.argv[2]:
+    config = {k: v for k, v in config.items() if not k.startswith(("key.converter", "value.converter"))}
+    config.update({k: v for k, v in load(sys.argv[2]).items() if k.startswith(("key.converter", "value.converter"))})
+print(json.dumps(config))' "$file" "$converters"
 }
 
 register() {
-  local name="$1" file="$2"
-  connector_body "$file" | curl -sf -X PUT -H 'Content-Type: application/json' --data @- \
+  local name="$1" file="$2" converters="${3:-}"
+  connector_body "$file" "$converters" | curl -sf -X PUT -H 'Content-Type: application/json' --data @- \
     "$CONNECT_URL/connectors/$name/config" >/dev/null || die "Connect refused $file (see $STACK/logs/connect.log)"
 }
 
 up() {
   local format=json
   if [ "${1:-}" = "--format" ]; then format="${2:-json}"; fi
-  [ "$format" = json ] || die "--format $format: the Avro path (Apicurio registry) is not part of the stack yet"
+  case "$format" in json|avro) ;; *) die "--format takes json or avro" ;; esac
   need java mvn psql redis-server redis-cli curl python3 unzip xz runuser
   [ -f "$STACK/run/connect.pid" ] && kill -0 "$(cat "$STACK/run/connect.pid")" 2>/dev/null && die "already up"
   build
   mkdir -p "$STACK/logs" "$STACK/run"
+  if [ -f "$STACK/format" ] && [ "$(cat "$STACK/format")" != "$format" ]; then
+    die "this stack's Kafka holds $(cat "$STACK/format") data; to switch formats: ./stack.sh down && rm -rf $STACK"
+  fi
+  echo "$format" >"$STACK/format"
   say "Starting PostgreSQL :$PG_PORT, Redis :$REDIS_PORT, Kafka :$KAFKA_PORT, Connect :$CONNECT_PORT ..."
   write_configs
   install_plugins
   start_postgres
   start_redis
   start_kafka
+  local registry_url=""
+  if [ "$format" = avro ]; then
+    start_registry
+    registry_url="$REGISTRY_URL"
+  fi
   start_connect
-  register pg-source "$ROOT/pg-source-config/connectors/pg-source-json.json"
-  register redis-sink "$ROOT/local-stack/redis-sink.json"
+  local source_file="$ROOT/pg-source-config/connectors/pg-source-$format.json"
+  register pg-source "$source_file"
+  register redis-sink "$ROOT/local-stack/redis-sink.json" "$source_file"
   local probe="stack-probe-$$"
   psql_stack -c "INSERT INTO customers (id, name, email) VALUES (999999, '$probe', NULL) ON CONFLICT (id) DO UPDATE SET name = excluded.name"
   wait_for "a change to flow from PostgreSQL to Redis" 120 \
     bash -c "[ \"\$(redis-cli -p $REDIS_PORT hget public.customers:999999 name)\" = '$probe' ]"
   psql_stack -c "DELETE FROM customers WHERE id = 999999"
+  wait_for "every table's snapshot in Redis (./stack.sh verify)" 120 verify
   cat >"$STACK/endpoints.env" <<ENV
 PG_URL=postgresql://postgres@127.0.0.1:$PG_PORT/postgres
 REDIS_URL=redis://127.0.0.1:$REDIS_PORT
 CONNECT_URL=$CONNECT_URL
-REGISTRY_URL=
+REGISTRY_URL=$registry_url
 ENV
-  say "Up. Changes flow from PostgreSQL to Redis. Endpoints (also in .stack/endpoints.env):"
+  say "Up. Changes flow from PostgreSQL to Redis. Endpoints (also in $STACK/endpoints.env):"
   sed 's/^/  /' "$STACK/endpoints.env"
   say "Try: psql postgresql://postgres@127.0.0.1:$PG_PORT/postgres -c \"UPDATE customers SET name = 'x' WHERE id = 1\""
   say "     redis-cli -p $REDIS_PORT hgetall public.customers:1"
@@ -254,6 +282,7 @@ stop_pid() {
 
 down() {
   stop_pid connect
+  stop_pid registry
   stop_pid kafka
   if [ -f "$PG_DIR/data/postmaster.pid" ]; then
     as_postgres "$PG_HOME/pgsql/bin/pg_ctl" -D "$PG_DIR/data" -m fast -w -s stop || true
@@ -279,6 +308,9 @@ print("  %-11s %s (%s)" % (s["name"], s["connector"]["state"], tasks or "no task
     keys="$(redis --scan --pattern "public.$table:*" | wc -l)"
     say "  public.$table: $rows rows, $keys keys"
   done
+  say "Kafka:"
+  java -cp "$ROOT/local-stack/target/classes:$BUILD/lib/*" -Dlog4j2.configurationFile="$STACK/config/log4j2-kafka.properties" \
+    io.github.pgredis.stack.KafkaStatus "127.0.0.1:$KAFKA_PORT" connect-redis-sink redis-sink-dlq
 }
 
 load() {
@@ -317,5 +349,5 @@ case "$command" in
   status) status ;;
   load) load "$@" ;;
   verify) verify "$@" ;;
-  *) die "usage: ./stack.sh up [--format json] | status | load [changes/s] [seconds] | verify [table...] | down" ;;
+  *) die "usage: ./stack.sh up [--format json|avro] | status | load [changes/s] [seconds] | verify [table...] | down" ;;
 esac

@@ -16,24 +16,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 
-/** ./stack.sh as a user runs it: up, a change made in PostgreSQL reaches Redis, verify finds no drift, down. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+/**
+ * ./stack.sh as a user runs it, with JSON and with Avro: up, a change made in PostgreSQL reaches Redis, verify finds
+ * no drift, down leaves nothing running.
+ */
 class LocalStackIT {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private final Path stackDir = Path.of("target", "stack-it").toAbsolutePath();
+    private Path stackDir;
     private final Map<String, String> env = new HashMap<>();
 
-    LocalStackIT() throws IOException {
+    private void prepare(String format) throws IOException {
+        stackDir = Path.of("target", "stack-it-" + format).toAbsolutePath();
         env.put("STACK_DIR", stackDir.toString());
         for (String port : List.of("STACK_PG_PORT", "STACK_REDIS_PORT", "STACK_KAFKA_PORT", "STACK_CONTROLLER_PORT",
-                "STACK_CONNECT_PORT")) {
+                "STACK_CONNECT_PORT", "STACK_REGISTRY_PORT")) {
             try (ServerSocket socket = new ServerSocket(0)) {
                 env.put(port, Integer.toString(socket.getLocalPort()));
             }
@@ -59,14 +62,16 @@ class LocalStackIT {
         return new Result(process.exitValue(), output);
     }
 
-    @AfterAll
+    @AfterEach
     void down() throws Exception {
         stack("down");
     }
 
-    @Test
-    void upCarriesAChangeToRedisVerifiesWithoutDriftAndDownLeavesNothingRunning() throws Exception {
-        Result up = stack("up");
+    @ParameterizedTest
+    @ValueSource(strings = {"json", "avro"})
+    void upCarriesAChangeToRedisVerifiesWithoutDriftAndDownLeavesNothingRunning(String format) throws Exception {
+        prepare(format);
+        Result up = stack("up", "--format", format);
         assertThat(up.exit()).as(up.output()).isZero();
         Map<String, String> endpoints = new HashMap<>();
         for (String line : Files.readAllLines(stackDir.resolve("endpoints.env"))) {
@@ -74,6 +79,8 @@ class LocalStackIT {
             endpoints.put(line.substring(0, eq), line.substring(eq + 1));
         }
         assertThat(endpoints).containsKeys("PG_URL", "REDIS_URL", "CONNECT_URL", "REGISTRY_URL");
+        assertThat(endpoints.get("REGISTRY_URL")).as("a registry exactly with avro").isEqualTo(
+                format.equals("avro") ? "http://127.0.0.1:" + env.get("STACK_REGISTRY_PORT") : "");
 
         String pgUrl = "jdbc:postgresql://127.0.0.1:" + env.get("STACK_PG_PORT") + "/postgres";
         RedisClient client = RedisClient.create(endpoints.get("REDIS_URL"));
@@ -88,7 +95,7 @@ class LocalStackIT {
                 Thread.sleep(5);
             }
             assertThat(redis.sync().hget("public.customers:2", "name")).isEqualTo(name);
-            System.out.printf("RESULT stack_commit_to_redis_ms %d ms%n",
+            System.out.printf("RESULT stack_" + format + "_commit_to_redis_ms %d ms%n",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - committed));
         } finally {
             client.shutdown();
@@ -100,7 +107,8 @@ class LocalStackIT {
 
         Result down = stack("down");
         assertThat(down.exit()).as(down.output()).isZero();
-        for (String port : List.of("STACK_PG_PORT", "STACK_REDIS_PORT", "STACK_KAFKA_PORT", "STACK_CONNECT_PORT")) {
+        for (String port : List.of("STACK_PG_PORT", "STACK_REDIS_PORT", "STACK_KAFKA_PORT", "STACK_CONNECT_PORT",
+                "STACK_REGISTRY_PORT")) {
             try (ServerSocket free = new ServerSocket(Integer.parseInt(env.get(port)))) {
                 assertThat(free.isBound()).as("%s is free after down", port).isTrue();
             }
