@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
@@ -15,9 +18,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import io.github.pgredis.sink.RedisSinkConfig;
 import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.testing.PostgresServer;
 import io.github.pgredis.sink.testing.RedisServer;
+import io.github.pgredis.verify.ConsistencyVerifier;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
  * The same changes through the JSON path and through the Avro path (Apicurio's AvroConverter in Confluent wire
@@ -102,5 +109,19 @@ class AvroPathIT {
                 .containsEntry("local_ts", "2024-03-01T10:00:00.5").containsEntry("tags", "[\"a\",\"b\"]");
         assertThat(avroRedis.hashes("public.accounts:*").get("public.accounts:2")).isEqualTo(Map.of("id", "2",
                 "balance", "-0.00001"));
+        assertThat(verify(avroRedis)).as("the verifier finds the Avro path's Redis equal to PostgreSQL")
+                .allMatch(ConsistencyVerifier.TableReport::inSync).hasSize(1);
+    }
+
+    private List<ConsistencyVerifier.TableReport> verify(RedisServer redis) throws Exception {
+        RedisClient client = RedisClient.create(redis.uri());
+        try (Connection pg = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + postgres.port()
+                + "/postgres", "postgres", "postgres");
+                StatefulRedisConnection<String, String> connection = client.connect()) {
+            return new ConsistencyVerifier(new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_URI, redis.uri())))
+                    .verify(pg, connection, "pgavro", List.of("accounts"));
+        } finally {
+            client.shutdown();
+        }
     }
 }
