@@ -1,0 +1,137 @@
+package io.github.pgredis.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.github.pgredis.sink.testing.ChangeRecords;
+import io.github.pgredis.sink.testing.ConnectClusters;
+import io.github.pgredis.sink.testing.RedisServer;
+import io.github.pgredis.sink.testing.RedisServerExtension;
+import io.github.pgredis.sink.testing.StubSinkTaskContext;
+
+/** Redis failing in the ways production Redis fails: the batch waits and is never lost or sent to the DLQ. */
+@ExtendWith(RedisServerExtension.class)
+class RedisFailuresIT {
+    private final RedisServer redis;
+    private final ChangeRecords users = ChangeRecords.users();
+    private final TopicPartition partition = new TopicPartition(users.topic(), 0);
+    private StubSinkTaskContext context;
+    private RedisSinkTask task;
+
+    RedisFailuresIT(RedisServer redis) {
+        this.redis = redis;
+    }
+
+    private RedisSinkTask start() {
+        Map<String, String> config = new HashMap<>(Map.of("name", "faults", RedisSinkConfig.REDIS_URI, redis.uri(),
+                "errors.tolerance", "all", RedisSinkConfig.RETRY_BACKOFF_INITIAL_MS, "10"));
+        context = new StubSinkTaskContext(config);
+        task = new RedisSinkTask();
+        task.initialize(context);
+        task.start(config);
+        task.open(List.of(partition));
+        return task;
+    }
+
+    @AfterEach
+    void stop() {
+        if (task != null) {
+            task.stop();
+        }
+        redis.commands().configSet("maxmemory", "0");
+        redis.commands().replicaofNoOne();
+    }
+
+    private List<SinkRecord> rows(int from, int to) {
+        List<SinkRecord> records = new ArrayList<>();
+        for (int id = from; id < to; id++) {
+            users.atOffset(id);
+            records.add(users.create(1_000 + id, users.row("id", id, "name", "user " + id)));
+        }
+        return records;
+    }
+
+    private void putAsConnectRetries(List<SinkRecord> batch) {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (true) {
+            try {
+                task.put(batch);
+                return;
+            } catch (RetriableException e) {
+                assertThat(System.currentTimeMillis()).as("batch still refused: " + e.getMessage())
+                        .isLessThan(deadline);
+                ConnectClusters.sleep(50);
+            }
+        }
+    }
+
+    @Test
+    void outOfMemoryIsBackPressureNotDeadLetters() {
+        start();
+        redis.commands().configSet("maxmemory-policy", "noeviction");
+        redis.commands().configSet("maxmemory", "1");
+
+        for (int attempt = 0; attempt < 3; attempt++) {
+            assertThatThrownBy(() -> task.put(rows(0, 10))).isInstanceOf(RetriableException.class)
+                    .hasMessageContaining("OOM");
+        }
+        assertThat(context.reported).isEmpty();
+        assertThat(context.timeouts).hasSize(3);
+
+        redis.commands().configSet("maxmemory", "0");
+        task.put(rows(0, 10));
+        assertThat(redis.commands().keys("public.users:*")).hasSize(10);
+    }
+
+    @Test
+    void aReadOnlyReplicaIsTransient() throws Exception {
+        start();
+        int nowhere;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            nowhere = socket.getLocalPort();
+        }
+        redis.commands().replicaof("127.0.0.1", nowhere);
+
+        assertThatThrownBy(() -> task.put(rows(0, 5))).isInstanceOf(RetriableException.class)
+                .hasMessageContaining("READONLY");
+        assertThat(context.reported).isEmpty();
+
+        redis.commands().replicaofNoOne();
+        putAsConnectRetries(rows(0, 5));
+        assertThat(redis.commands().keys("public.users:*")).hasSize(5);
+    }
+
+    @Test
+    void restoreFromAnOlderSnapshotRewindsToTheOffsetsItHolds() {
+        start();
+        task.put(rows(0, 4));
+        redis.commands().save();
+        task.put(rows(4, 8));
+        assertThat(redis.commands().hget("__pgr:offsets:{faults}", users.topic() + "/0")).isEqualTo("8");
+
+        redis.restart();
+        context.seeks.clear();
+        putAsConnectRetries(rows(8, 10));
+
+        assertThat(context.seeks).containsEntry(partition, 4L);
+        assertThat(redis.commands().keys("public.users:*")).as("the snapshot's rows, and the batch that found the "
+                + "restore (written, but its offsets refused)").containsExactlyInAnyOrder("public.users:0",
+                "public.users:1", "public.users:2", "public.users:3", "public.users:8", "public.users:9");
+        putAsConnectRetries(rows(4, 10));
+        assertThat(redis.commands().keys("public.users:*")).as("redelivered from the rewound offset").hasSize(10);
+        assertThat(redis.commands().hget("__pgr:offsets:{faults}", users.topic() + "/0")).isEqualTo("10");
+    }
+}
