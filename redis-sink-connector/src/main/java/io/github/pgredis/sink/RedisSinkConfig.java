@@ -121,6 +121,14 @@ public final class RedisSinkConfig extends AbstractConfig {
             + "(incremental SCAN and versioned delete), so it needs a key template whose text before the first key "
             + "placeholder is unique to the table, as the default is. ignore: truncate events change nothing.";
 
+    public static final String VALUE_MAX_BYTES = "value.max.bytes";
+    public static final long VALUE_MAX_BYTES_DEFAULT = 128L * 1024 * 1024;
+    private static final String VALUE_MAX_BYTES_DISPLAY = "Largest value (bytes)";
+    private static final String VALUE_MAX_BYTES_DOC = "A row whose rendered value (the hash fields and values, or the "
+            + "JSON document) is larger is the record's fault: it goes to the dead-letter queue (or fails the task) "
+            + "instead of being written. Redis refuses any argument above its proto-max-bulk-len (512 MB by "
+            + "default) by dropping the connection, which would otherwise look transient and stall the sink.";
+
     public static final String VERSION_EPOCH = "version.epoch";
     private static final String VERSION_EPOCH_DISPLAY = "Version epoch";
     private static final String VERSION_EPOCH_DOC = "Leading part of every version written. Raise it when the "
@@ -223,6 +231,8 @@ public final class RedisSinkConfig extends AbstractConfig {
         def.define(TOAST_PLACEHOLDER, Type.STRING, TOAST_PLACEHOLDER_DEFAULT, new ConfigDef.NonEmptyString(),
                 Importance.LOW, TOAST_PLACEHOLDER_DOC, GROUP_MAPPING, ++order, Width.MEDIUM,
                 TOAST_PLACEHOLDER_DISPLAY);
+        def.define(VALUE_MAX_BYTES, Type.LONG, VALUE_MAX_BYTES_DEFAULT, Range.between(1, 512L * 1024 * 1024),
+                Importance.LOW, VALUE_MAX_BYTES_DOC, GROUP_MAPPING, ++order, Width.SHORT, VALUE_MAX_BYTES_DISPLAY);
         def.define(FLATTENED_METADATA_PREFIX, Type.STRING, FLATTENED_METADATA_PREFIX_DEFAULT,
                 new ConfigDef.NonEmptyString(), Importance.LOW, FLATTENED_METADATA_PREFIX_DOC, GROUP_MAPPING,
                 ++order, Width.SHORT, FLATTENED_METADATA_PREFIX_DISPLAY);
@@ -332,6 +342,10 @@ public final class RedisSinkConfig extends AbstractConfig {
 
     public String toastPlaceholder() {
         return getString(TOAST_PLACEHOLDER);
+    }
+
+    public long valueMaxBytes() {
+        return getLong(VALUE_MAX_BYTES);
     }
 
     public String flattenedMetadataPrefix() {

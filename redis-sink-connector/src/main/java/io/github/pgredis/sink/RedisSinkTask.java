@@ -82,7 +82,7 @@ public class RedisSinkTask extends SinkTask {
                 new RowRenderer(config.valueFormat(), config.toastPlaceholder()),
                 new ChangeWriter(config.valueFormat(), new VersionKeys(config.internalKeyPrefix()),
                         config.deleteMarkerRetentionMs()),
-                config.truncateMode());
+                config.truncateMode(), config.valueMaxBytes());
         backoff = new RetryBackoff(config.retryBackoffInitialMs(), config.retryBackoffMaxMs(),
                 config.retryTimeoutMs(), time);
         log.info("Redis sink task for connector '{}' started: {} format, offsets kept in Redis under {}",

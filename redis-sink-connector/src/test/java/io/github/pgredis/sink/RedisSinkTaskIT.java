@@ -220,6 +220,20 @@ class RedisSinkTaskIT {
     }
 
     @Test
+    void aValueOverTheSizeLimitIsReportedAndTheRestApplied() {
+        RedisSinkTask task = start(config(RedisSinkConfig.VALUE_MAX_BYTES, "1000"));
+        SinkRecord big = users.create(60, users.row("id", 30, "name", "é".repeat(600)));
+
+        task.put(List.of(big, users.create(61, users.row("id", 31, "name", "small"))));
+
+        assertThat(context.reported).extracting(StubSinkTaskContext.Reported::record).containsExactly(big);
+        assertThat(context.reported.get(0).error()).hasMessageContaining("value.max.bytes=1000")
+                .hasMessageContaining(USERS_KEY + 30);
+        assertThat(commands.exists(USERS_KEY + 30)).isZero();
+        assertThat(row(31)).containsEntry("name", "small");
+    }
+
+    @Test
     void withoutErrorToleranceTheTaskFailsNamingTheRecord() {
         Map<String, String> config = config();
         config.remove("errors.tolerance");

@@ -34,14 +34,16 @@ public final class ChangeApplier {
     private final RowRenderer renderer;
     private final ChangeWriter writer;
     private final TruncateMode truncateMode;
+    private final long valueMaxBytes;
 
     public ChangeApplier(ChangeEventDecoder decoder, Function<String, KeyTemplate> keyTemplates, RowRenderer renderer,
-            ChangeWriter writer, TruncateMode truncateMode) {
+            ChangeWriter writer, TruncateMode truncateMode, long valueMaxBytes) {
         this.decoder = decoder;
         this.keyTemplates = keyTemplates;
         this.renderer = renderer;
         this.writer = writer;
         this.truncateMode = truncateMode;
+        this.valueMaxBytes = valueMaxBytes;
     }
 
     public BatchOutcome apply(RedisSession session, Collection<SinkRecord> records) {
@@ -76,6 +78,11 @@ public final class ChangeApplier {
         if (event.operation().writesRow()) {
             kind = RowWrite.Kind.UPSERT;
             row = renderer.render(event);
+            long size = row.sizeInBytes(valueMaxBytes);
+            if (size > valueMaxBytes) {
+                throw new RecordException("the value of key '" + key + "' from " + ChangeEvent.describe(event.record())
+                        + " is over " + size + " bytes, more than value.max.bytes=" + valueMaxBytes);
+            }
         } else {
             kind = event.isTombstone() ? RowWrite.Kind.TOMBSTONE : RowWrite.Kind.DELETE;
         }

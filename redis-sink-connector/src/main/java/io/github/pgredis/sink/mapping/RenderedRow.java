@@ -29,6 +29,32 @@ public record RenderedRow(Map<String, String> values, List<String> kept) {
         return new RenderedRow(merged, List.copyOf(stillKept));
     }
 
+    /**
+     * The size in UTF-8 bytes of what Redis would store: names and values (for a JSON document, within a few bytes of
+     * punctuation per column). Stops counting once over the limit.
+     */
+    public long sizeInBytes(long limit) {
+        long size = 0;
+        for (Map.Entry<String, String> entry : values.entrySet()) {
+            size += utf8Length(entry.getKey()) + utf8Length(entry.getValue());
+            if (size > limit) {
+                break;
+            }
+        }
+        return size;
+    }
+
+    private static long utf8Length(String text) {
+        long bytes = text.length();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                bytes += c >= 0x800 && !Character.isSurrogate(c) ? 2 : 1;
+            }
+        }
+        return bytes;
+    }
+
     /** The row as one JSON object, for the json format (values are JSON text already). */
     public String toJsonDocument() {
         StringBuilder doc = new StringBuilder(32 + values.size() * 24);
