@@ -60,6 +60,7 @@ class RedisSinkConnectorIT {
         config.put("errors.deadletterqueue.topic.replication.factor", "1");
         config.put("errors.deadletterqueue.context.headers.enable", "true");
         config.put("consumer.override.max.poll.records", "50");
+        config.put(RedisSinkConfig.VALUE_MAX_BYTES, "2000");
         return config;
     }
 
@@ -93,11 +94,20 @@ class RedisSinkConnectorIT {
         }
         changes.add(new String[] {"{\"id\":1000}", "{not json"});
         changes.add(new String[] {null, envelope("c", 2000, "no key", lsn++)});
+        changes.add(new String[] {"{\"id\":3000}", envelope("c", 3000, "x", lsn++).replace("\"op\":\"c\"",
+                "\"op\":\"x\"")});
+        changes.add(new String[] {"{\"id\":3001}", envelope("c", 3001, "x", lsn++)
+                .replaceAll("\"lsn\":[0-9]+,\"sequence\":\"[^}]*\"", "\"lsn\":null")});
+        changes.add(new String[] {"{\"id\":3002}", envelope("c", 3002, "its key holds a list", lsn++)});
+        changes.add(new String[] {"{\"id\":3003}", envelope("c", 3003, "x".repeat(3_000), lsn++)});
+        changes.add(new String[] {"{\"id\":\"a:b\"}", envelope("c", 1, "separator", lsn++)
+                .replace("{\"id\":1,", "{\"id\":\"a:b\",")});
+        commands.rpush("public.users:3002", "someone else's list");
         for (String[] change : changes) {
             int partition = change[0] == null ? 0 : Math.abs(change[0].hashCode()) % 2;
             connect.kafka().produce(TOPIC, partition, change[0], change[1]);
         }
-        int expectedRows = 40 - 8;
+        int expectedRows = 40 - 8 + 1;
 
         connect.configureConnector(CONNECTOR, sinkConfig(redis));
         connect.assertions().assertConnectorAndAtLeastNumTasksAreRunning(CONNECTOR, 1, "sink did not start");
@@ -105,15 +115,22 @@ class RedisSinkConnectorIT {
                 && commands.hget("public.users:40", "name").equals("renamed 40"));
         assertThat(commands.hgetall("public.users:4")).isEqualTo(Map.of("id", "4", "name", "renamed 4"));
         assertThat(commands.exists("public.users:2")).isZero();
+        assertThat(commands.hget("public.users:a%3Ab", "name")).isEqualTo("separator");
+        assertThat(commands.lrange("public.users:3002", 0, -1)).containsExactly("someone else's list");
 
-        ConsumerRecords<byte[], byte[]> dead = connect.kafka().consume(2, WAIT.toMillis(), DLQ);
+        ConsumerRecords<byte[], byte[]> dead = connect.kafka().consume(6, WAIT.toMillis(), DLQ);
         List<String> causes = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : dead) {
             Header message = record.headers().lastHeader("__connect.errors.exception.message");
             causes.add(message == null ? "" : new String(message.value(), StandardCharsets.UTF_8));
         }
+        assertThat(causes).hasSize(6);
         assertThat(causes).anyMatch(cause -> cause.contains("has no key"));
         assertThat(causes).anyMatch(cause -> cause.contains("Converting byte[] to Kafka Connect data failed"));
+        assertThat(causes).anyMatch(cause -> cause.contains("unsupported op 'x'"));
+        assertThat(causes).anyMatch(cause -> cause.contains("without source.lsn"));
+        assertThat(causes).anyMatch(cause -> cause.contains("WRONGTYPE") && cause.contains("public.users:3002"));
+        assertThat(causes).anyMatch(cause -> cause.contains("value.max.bytes=2000"));
 
         long total = changes.size();
         await(WAIT, "offsets committed", () -> ConnectClusters.committedOffsetSum(connect, CONNECTOR) == total);
@@ -129,6 +146,36 @@ class RedisSinkConnectorIT {
 
         assertThat(redis.hashes("public.users:*")).as("a full replay converges; no deleted row comes back").isEqualTo(applied);
         connect.deleteConnector(CONNECTOR);
+    }
+
+    @Test
+    void aValueThatDoesNotMatchItsSchemaGoesToTheDeadLetterQueueAndTheRestIsApplied(RedisServer redis)
+            throws InterruptedException {
+        String topic = "pg.public.typed";
+        connect.kafka().createTopic(topic, 1);
+        String schema = "{\"type\":\"struct\",\"fields\":[{\"field\":\"id\",\"type\":\"int32\"},"
+                + "{\"field\":\"n\",\"type\":\"int64\"}]}";
+        String keySchema = "{\"type\":\"struct\",\"fields\":[{\"field\":\"id\",\"type\":\"int32\"}]}";
+        connect.kafka().produce(topic, "{\"schema\":" + keySchema + ",\"payload\":{\"id\":1}}",
+                "{\"schema\":" + schema + ",\"payload\":{\"id\":1,\"n\":null}}");
+        connect.kafka().produce(topic, "{\"schema\":" + keySchema + ",\"payload\":{\"id\":2}}",
+                "{\"schema\":" + schema + ",\"payload\":{\"id\":2,\"n\":7}}");
+        Map<String, String> config = sinkConfig(redis);
+        config.put("name", "typed-sink");
+        config.put("topics", topic);
+        config.put("key.converter.schemas.enable", "true");
+        config.put("value.converter.schemas.enable", "true");
+        config.put("errors.deadletterqueue.topic.name", "typed-dlq");
+
+        connect.configureConnector("typed-sink", config);
+        await(WAIT, "the valid record applied", () -> "7".equals(redis.commands().hget("public.typed:2", "n")));
+
+        ConsumerRecords<byte[], byte[]> dead = connect.kafka().consume(1, WAIT.toMillis(), "typed-dlq");
+        assertThat(dead.count()).isEqualTo(1);
+        assertThat(new String(dead.iterator().next().headers().lastHeader("__connect.errors.exception.message")
+                .value(), StandardCharsets.UTF_8)).contains("Invalid null value for required INT64 field");
+        assertThat(redis.commands().exists("public.typed:1")).isZero();
+        connect.deleteConnector("typed-sink");
     }
 
     @Test

@@ -160,7 +160,9 @@ public final class RedisServer implements AutoCloseable {
     public java.util.Map<String, java.util.Map<String, String>> hashes(String pattern) {
         java.util.Map<String, java.util.Map<String, String>> rows = new java.util.TreeMap<>();
         for (String key : commands().keys(pattern)) {
-            rows.put(key, new java.util.TreeMap<>(commands().hgetall(key)));
+            if (commands().type(key).equals("hash")) {
+                rows.put(key, new java.util.TreeMap<>(commands().hgetall(key)));
+            }
         }
         return rows;
     }
