@@ -65,12 +65,16 @@ class RedisSinkConnectorIT {
     }
 
     private static String envelope(String op, Integer id, String name, long lsn) {
+        return envelope("users", op, id, name, lsn);
+    }
+
+    private static String envelope(String table, String op, Integer id, String name, long lsn) {
         String row = id == null ? "null" : "{\"id\":" + id + ",\"name\":" + (name == null ? "null" : "\"" + name
                 + "\"") + "}";
         String before = op.equals("d") ? row : "null";
         String after = op.equals("d") ? "null" : row;
         return "{\"before\":" + before + ",\"after\":" + after + ",\"source\":{\"schema\":\"public\","
-                + "\"table\":\"users\",\"lsn\":" + lsn + ",\"sequence\":\"[\\\"" + (lsn - 1) + "\\\",\\\"" + lsn
+                + "\"table\":\"" + table + "\",\"lsn\":" + lsn + ",\"sequence\":\"[\\\"" + (lsn - 1) + "\\\",\\\"" + lsn
                 + "\\\"]\"},\"op\":\"" + op + "\"}";
     }
 
@@ -146,6 +150,58 @@ class RedisSinkConnectorIT {
 
         assertThat(redis.hashes("public.users:*")).as("a full replay converges; no deleted row comes back").isEqualTo(applied);
         connect.deleteConnector(CONNECTOR);
+    }
+
+    @Test
+    void redisKilledMidStreamAndRestartedFromItsAppendOnlyFileConvergesWithoutDeadLetters(RedisServer unused)
+            throws Exception {
+        String topic = "pg.public.crash";
+        connect.kafka().createTopic(topic, 2);
+        try (RedisServer redis = RedisServer.start(List.of("--appendonly", "yes", "--appendfsync", "everysec",
+                "--save", ""))) {
+            Map<String, String> config = sinkConfig(redis);
+            config.put("name", "crash-sink");
+            config.put("topics", topic);
+            config.put("errors.deadletterqueue.topic.name", "crash-dlq");
+            connect.configureConnector("crash-sink", config);
+            long lsn = 10_000;
+            int ids = 200;
+            for (int round = 0; round < 5; round++) {
+                for (int id = 0; id < ids; id++) {
+                    connect.kafka().produce(topic, id % 2, "{\"id\":" + id + "}", envelope("crash", "u", id, "r" + round, lsn++));
+                }
+            }
+            await(WAIT, "some changes applied before the crash",
+                    () -> redis.commands().keys("public.crash:*").size() > 50);
+
+            redis.kill();
+            for (int round = 5; round < 10; round++) {
+                for (int id = 0; id < ids; id++) {
+                    connect.kafka().produce(topic, id % 2, "{\"id\":" + id + "}", envelope("crash", "u", id, "r" + round, lsn++));
+                }
+            }
+            for (int id = 0; id < ids; id += 10) {
+                connect.kafka().produce(topic, id % 2, "{\"id\":" + id + "}", envelope("crash", "d", id, null, lsn++));
+            }
+            redis.restart();
+
+            await(WAIT, "every change applied after the restart", () -> {
+                Map<String, Map<String, String>> rows = redis.hashes("public.crash:*");
+                return rows.size() == ids - ids / 10
+                        && rows.values().stream().allMatch(row -> "r9".equals(row.get("name")));
+            });
+            assertThat(redis.commands().exists("public.crash:0", "public.crash:190")).isZero();
+            assertThat(connect.connectorStatus("crash-sink").tasks()).allMatch(task -> task.state().equals("RUNNING"));
+            assertThat(deadLetters("crash-dlq")).as("transient failures never reach the DLQ").isZero();
+            connect.deleteConnector("crash-sink");
+        }
+    }
+
+    private int deadLetters(String topic) throws Exception {
+        if (!connect.kafka().createAdminClient().listTopics().names().get().contains(topic)) {
+            return 0;
+        }
+        return connect.kafka().consumeAll(5_000, topic).count();
     }
 
     @Test
