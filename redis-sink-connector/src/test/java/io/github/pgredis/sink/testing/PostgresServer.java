@@ -11,20 +11,23 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /** A real PostgreSQL server (zonky's embedded binaries) with logical decoding on, owned by the test. */
 public final class PostgresServer implements AutoCloseable {
-    private final EmbeddedPostgres postgres;
+    private final java.nio.file.Path dataDirectory;
+    private final int port;
+    private EmbeddedPostgres postgres;
 
-    private PostgresServer(EmbeddedPostgres postgres) {
-        this.postgres = postgres;
+    private PostgresServer(java.nio.file.Path dataDirectory, int port) {
+        this.dataDirectory = dataDirectory;
+        this.port = port;
     }
 
     public static PostgresServer start() {
         try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setServerConfig("wal_level", "logical")
-                    .setServerConfig("max_replication_slots", "8")
-                    .setServerConfig("max_wal_senders", "8")
-                    .start();
-            PostgresServer server = new PostgresServer(postgres);
+            int port;
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            PostgresServer server = new PostgresServer(java.nio.file.Files.createTempDirectory("pg-data"), port);
+            server.launch();
             Runtime.getRuntime().addShutdownHook(new Thread(server::close));
             return server;
         } catch (IOException e) {
@@ -32,8 +35,29 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    private void launch() throws IOException {
+        postgres = EmbeddedPostgres.builder()
+                .setServerConfig("wal_level", "logical")
+                .setServerConfig("max_replication_slots", "8")
+                .setServerConfig("max_wal_senders", "8")
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                .start();
+    }
+
+    /** Stops the server and starts it again on the same data directory and port, as an operator's restart. */
+    public void restart() {
+        try {
+            postgres.close();
+            launch();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot restart embedded PostgreSQL", e);
+        }
+    }
+
     public int port() {
-        return postgres.getPort();
+        return port;
     }
 
     /** Runs statements in one transaction. */
