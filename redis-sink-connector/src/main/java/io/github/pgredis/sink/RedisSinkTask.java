@@ -187,23 +187,25 @@ public class RedisSinkTask extends SinkTask {
         }
         lastServerCheckMs = time.milliseconds();
         if (redis.refreshRunId()) {
-            log.warn("Redis run_id changed while idle: the server restarted or was restored");
-            pendingRewind.addAll(assigned);
-            rewindPending();
+            rewindAllAssigned();
         }
     }
 
     /** Redis is not the server whose data was checked: what it lost is re-read from Kafka. */
     private void serverReplaced() {
-        session.refreshRunId();
-        log.warn("Redis run_id changed to {}: the server restarted or was restored; rewinding {} partitions to the "
-                + "offsets it holds", session.runId(), assigned.size());
-        pendingRewind.addAll(assigned);
         try {
-            rewindPending();
+            session.refreshRunId();
+            rewindAllAssigned();
         } catch (RuntimeException e) {
             handleRedisFailure(RedisFailure.classify(e), e);
         }
+    }
+
+    private void rewindAllAssigned() {
+        log.warn("Redis run_id changed to {}: the server restarted or was restored; rewinding {} partitions to the "
+                + "offsets it holds", session.runId(), assigned.size());
+        pendingRewind.addAll(assigned);
+        rewindPending();
     }
 
     /** Seeks every pending partition to the next offset Redis holds for it (0 when Redis holds none). */

@@ -78,10 +78,9 @@ public final class ChangeApplier {
         if (event.operation().writesRow()) {
             kind = RowWrite.Kind.UPSERT;
             row = renderer.render(event);
-            long size = row.sizeInBytes(valueMaxBytes);
-            if (size > valueMaxBytes) {
+            if (row.isLargerThan(valueMaxBytes)) {
                 throw new RecordException("the value of key '" + key + "' from " + ChangeEvent.describe(event.record())
-                        + " is over " + size + " bytes, more than value.max.bytes=" + valueMaxBytes);
+                        + " is " + row.sizeInBytes() + " bytes, more than value.max.bytes=" + valueMaxBytes);
             }
         } else {
             kind = event.isTombstone() ? RowWrite.Kind.TOMBSTONE : RowWrite.Kind.DELETE;

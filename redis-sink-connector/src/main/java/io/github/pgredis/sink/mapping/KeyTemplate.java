@@ -159,8 +159,8 @@ public final class KeyTemplate {
                     KeyEscaping.appendIdentifier(key, event.topic());
                 }
             }
-            case "schema" -> KeyEscaping.appendIdentifier(key, required(event.schemaName(), "schema", event));
-            case "table" -> KeyEscaping.appendIdentifier(key, required(event.tableName(), "table", event));
+            case "schema" -> KeyEscaping.appendIdentifier(key, required(event.schemaName(), "schema"));
+            case "table" -> KeyEscaping.appendIdentifier(key, required(event.tableName(), "table"));
             case "topic" -> KeyEscaping.appendIdentifier(key, event.topic());
             case "key" -> {
                 List<Column> columns = event.keyColumns();
@@ -168,7 +168,7 @@ public final class KeyTemplate {
                     if (i > 0) {
                         key.append(':');
                     }
-                    KeyEscaping.appendValue(key, keyText(columns.get(i), event));
+                    KeyEscaping.appendValue(key, keyText(columns.get(i)));
                 }
             }
             default -> {
@@ -176,19 +176,19 @@ public final class KeyTemplate {
                 Column match = event.keyColumns().stream().filter(c -> c.name().equals(column)).findFirst()
                         .orElseThrow(() -> new RecordException("the record key has no column '" + column
                                 + "' named by the key template"));
-                KeyEscaping.appendValue(key, keyText(match, event));
+                KeyEscaping.appendValue(key, keyText(match));
             }
         }
     }
 
-    private static String keyText(Column column, ChangeEvent event) {
+    private static String keyText(Column column) {
         if (column.value() == null) {
             throw new RecordException("key column '" + column.name() + "' is null");
         }
         return ValueRenderer.text(column.schema(), column.value());
     }
 
-    private static String required(String value, String what, ChangeEvent event) {
+    private static String required(String value, String what) {
         if (value == null) {
             throw new RecordException("the key template needs the " + what + " name, which this record does not "
                     + "carry (use ${collection} or ${topic})");

@@ -30,16 +30,23 @@ public record RenderedRow(Map<String, String> values, List<String> kept) {
     }
 
     /**
-     * The size in UTF-8 bytes of what Redis would store: names and values (for a JSON document, within a few bytes of
-     * punctuation per column). Stops counting once over the limit.
+     * Whether what Redis would store (names and values in UTF-8; for a JSON document, within a few bytes of
+     * punctuation per column) is larger than the limit. Counts bytes only when three bytes per character could exceed
+     * it, so ordinary rows cost one pass over their columns, not their characters.
      */
-    public long sizeInBytes(long limit) {
+    public boolean isLargerThan(long limit) {
+        long chars = 0;
+        for (Map.Entry<String, String> entry : values.entrySet()) {
+            chars += entry.getKey().length() + entry.getValue().length();
+        }
+        return chars * 3 > limit && sizeInBytes() > limit;
+    }
+
+    /** The size in UTF-8 bytes of the names and values. */
+    public long sizeInBytes() {
         long size = 0;
         for (Map.Entry<String, String> entry : values.entrySet()) {
             size += utf8Length(entry.getKey()) + utf8Length(entry.getValue());
-            if (size > limit) {
-                break;
-            }
         }
         return size;
     }
