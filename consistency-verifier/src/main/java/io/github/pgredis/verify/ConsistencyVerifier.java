@@ -2,6 +2,7 @@ package io.github.pgredis.verify;
 
 import java.io.PrintStream;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,7 +23,9 @@ import io.github.pgredis.sink.mapping.KeyEscaping;
 import io.github.pgredis.sink.mapping.KeyTemplate;
 import io.github.pgredis.sink.mapping.RenderedRow;
 import io.github.pgredis.sink.mapping.RowRenderer;
+import io.github.pgredis.sink.redis.RedisClients;
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
@@ -49,14 +52,26 @@ public final class ConsistencyVerifier {
     private final ChangeEventDecoder decoder;
     private final RowRenderer renderer;
 
-    public ConsistencyVerifier(RedisSinkConfig sink) {
+    private ConsistencyVerifier(RedisSinkConfig sink) {
         this.sink = sink;
         this.decoder = new ChangeEventDecoder(sink.versionEpoch(), sink.versionField(),
                 sink.flattenedMetadataPrefix());
         this.renderer = new RowRenderer(sink.valueFormat(), sink.toastPlaceholder());
     }
 
-    public List<TableReport> verify(Connection postgres, StatefulRedisConnection<String, String> redis,
+    /** Connects to PostgreSQL and to Redis (with the sink's own connection settings) and checks the tables. */
+    public static List<TableReport> check(String jdbcUrl, String pgUser, String pgPassword, RedisSinkConfig sink,
+            String topicPrefix, List<String> tables) throws SQLException {
+        RedisClient client = RedisClients.create(sink);
+        try (Connection postgres = DriverManager.getConnection(jdbcUrl, pgUser, pgPassword);
+                StatefulRedisConnection<String, String> redis = client.connect()) {
+            return new ConsistencyVerifier(sink).verify(postgres, redis, topicPrefix, tables);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private List<TableReport> verify(Connection postgres, StatefulRedisConnection<String, String> redis,
             String topicPrefix, List<String> tableNames) throws SQLException {
         TableReader reader = new TableReader(postgres, topicPrefix);
         List<TableReport> reports = new ArrayList<>();

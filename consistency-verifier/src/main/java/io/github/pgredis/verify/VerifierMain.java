@@ -3,8 +3,6 @@ package io.github.pgredis.verify;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,9 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.pgredis.sink.RedisSinkConfig;
-import io.github.pgredis.sink.redis.RedisClients;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
  * Command line: compares PostgreSQL tables with Redis; exit 0 in sync, 1 drift, 2 could not check.
@@ -63,16 +58,9 @@ public final class VerifierMain {
                         + "[--set key=value] [--topic-prefix pg] [table ...]");
                 return 2;
             }
-            RedisSinkConfig sink = new RedisSinkConfig(sinkProps);
-            RedisClient client = RedisClients.create(sink);
-            try (Connection postgres = DriverManager.getConnection(pgUrl, pgUser, pgPassword);
-                    StatefulRedisConnection<String, String> redis = client.connect()) {
-                List<ConsistencyVerifier.TableReport> reports = new ConsistencyVerifier(sink)
-                        .verify(postgres, redis, topicPrefix, tables);
-                return ConsistencyVerifier.print(reports, System.out) ? 0 : 1;
-            } finally {
-                client.shutdown();
-            }
+            List<ConsistencyVerifier.TableReport> reports = ConsistencyVerifier.check(pgUrl, pgUser, pgPassword,
+                    new RedisSinkConfig(sinkProps), topicPrefix, tables);
+            return ConsistencyVerifier.print(reports, System.out) ? 0 : 1;
         } catch (Exception e) {
             System.err.println("verify: cannot check: " + e.getMessage());
             return 2;

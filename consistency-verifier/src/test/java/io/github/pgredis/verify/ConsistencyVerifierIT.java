@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +17,9 @@ import org.junit.jupiter.api.TestInstance;
 
 import io.github.pgredis.sink.RedisSinkConfig;
 import io.github.pgredis.sink.testing.ConnectClusters;
+import io.github.pgredis.sink.testing.Pipeline;
 import io.github.pgredis.sink.testing.PostgresServer;
 import io.github.pgredis.sink.testing.RedisServer;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
  * The verifier against what the real pipeline wrote: it must find PostgreSQL and Redis equal for every column type
@@ -31,15 +28,13 @@ import io.lettuce.core.api.StatefulRedisConnection;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsistencyVerifierIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private PostgresServer postgres;
-    private RedisServer redis;
-    private EmbeddedConnectCluster connect;
+    private final Pipeline pipeline = Pipeline.start("verifier");
+    private final PostgresServer postgres = pipeline.postgres();
+    private final RedisServer redis = pipeline.redis();
+    private final EmbeddedConnectCluster connect = pipeline.connect();
 
     @BeforeAll
     void start() {
-        postgres = PostgresServer.start();
-        redis = RedisServer.start();
-        connect = ConnectClusters.start("verifier", 1);
         postgres.execute("CREATE TABLE every_type (id bigint PRIMARY KEY, small int2, big int8, real_value float4, "
                         + "double_value float8, flag bool, exact numeric(20,5), loose numeric, day date, "
                         + "clock time, local_ts timestamp, zoned_ts timestamptz, doc jsonb, plain_json json, "
@@ -59,24 +54,12 @@ class ConsistencyVerifierIT {
 
     @AfterAll
     void stop() {
-        connect.stop();
-        redis.close();
-        postgres.close();
+        pipeline.close();
     }
 
     private List<ConsistencyVerifier.TableReport> verify() throws Exception {
-        RedisSinkConfig sink = new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_URI, redis.uri()));
-        RedisClient client = RedisClient.create(redis.uri());
-        try (Connection pg = DriverManager.getConnection(jdbcUrl(), "postgres", "postgres");
-                StatefulRedisConnection<String, String> connection = client.connect()) {
-            return new ConsistencyVerifier(sink).verify(pg, connection, "pg", List.of());
-        } finally {
-            client.shutdown();
-        }
-    }
-
-    private String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/postgres";
+        return ConsistencyVerifier.check(postgres.jdbcUrl(), "postgres", "postgres",
+                new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_URI, redis.uri())), "pg", List.of());
     }
 
     @Test
@@ -99,7 +82,7 @@ class ConsistencyVerifierIT {
         int exit;
         System.setOut(new PrintStream(output, true, StandardCharsets.UTF_8));
         try {
-            exit = VerifierMain.run(new String[] {"--pg", jdbcUrl(), "--pg-password", "postgres",
+            exit = VerifierMain.run(new String[] {"--pg", postgres.jdbcUrl(), "--pg-password", "postgres",
                 "--set", "redis.uri=" + redis.uri()});
         } finally {
             System.setOut(original);

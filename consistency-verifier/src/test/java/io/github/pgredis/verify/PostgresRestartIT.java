@@ -2,59 +2,42 @@ package io.github.pgredis.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import io.github.pgredis.sink.RedisSinkConfig;
 import io.github.pgredis.sink.testing.ConnectClusters;
+import io.github.pgredis.sink.testing.Pipeline;
 import io.github.pgredis.sink.testing.PostgresServer;
 import io.github.pgredis.sink.testing.RedisServer;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 
 /** PostgreSQL restarted while changes stream: Debezium resumes from its slot and Redis converges to the table. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresRestartIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
-    private PostgresServer postgres;
-    private RedisServer redis;
-    private EmbeddedConnectCluster connect;
-
-    @BeforeAll
-    void start() {
-        postgres = PostgresServer.start();
-        redis = RedisServer.start();
-        connect = ConnectClusters.start("pg-restart", 1);
-    }
+    private final Pipeline pipeline = Pipeline.start("pg-restart");
+    private final PostgresServer postgres = pipeline.postgres();
+    private final RedisServer redis = pipeline.redis();
+    private final EmbeddedConnectCluster connect = pipeline.connect();
 
     @AfterAll
     void stop() {
-        connect.stop();
-        redis.close();
-        postgres.close();
+        pipeline.close();
     }
 
     private boolean inSync() {
-        RedisClient client = RedisClient.create(redis.uri());
-        try (Connection pg = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + postgres.port()
-                + "/postgres", "postgres", "postgres");
-                StatefulRedisConnection<String, String> connection = client.connect()) {
-            List<ConsistencyVerifier.TableReport> reports = new ConsistencyVerifier(new RedisSinkConfig(
-                    Map.of(RedisSinkConfig.REDIS_URI, redis.uri()))).verify(pg, connection, "pg", List.of("counters"));
-            return reports.stream().allMatch(ConsistencyVerifier.TableReport::inSync);
+        try {
+            return ConsistencyVerifier.check(postgres.jdbcUrl(),
+                    "postgres", "postgres", new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_URI, redis.uri())), "pg",
+                    List.of("counters")).stream().allMatch(ConsistencyVerifier.TableReport::inSync);
         } catch (Exception notReachableYet) {
             return false;
-        } finally {
-            client.shutdown();
         }
     }
 

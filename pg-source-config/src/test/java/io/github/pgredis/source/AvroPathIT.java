@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +21,6 @@ import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.testing.PostgresServer;
 import io.github.pgredis.sink.testing.RedisServer;
 import io.github.pgredis.verify.ConsistencyVerifier;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
  * The same changes through the JSON path and through the Avro path (Apicurio's AvroConverter in Confluent wire
@@ -114,14 +110,8 @@ class AvroPathIT {
     }
 
     private List<ConsistencyVerifier.TableReport> verify(RedisServer redis) throws Exception {
-        RedisClient client = RedisClient.create(redis.uri());
-        try (Connection pg = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + postgres.port()
-                + "/postgres", "postgres", "postgres");
-                StatefulRedisConnection<String, String> connection = client.connect()) {
-            return new ConsistencyVerifier(new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_URI, redis.uri())))
-                    .verify(pg, connection, "pgavro", List.of("accounts"));
-        } finally {
-            client.shutdown();
-        }
+        return ConsistencyVerifier.check(postgres.jdbcUrl(), "postgres",
+                "postgres", new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_URI, redis.uri())), "pgavro",
+                List.of("accounts"));
     }
 }

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.github.pgredis.sink.testing.ChangeRecords;
-import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.testing.RedisServer;
 import io.github.pgredis.sink.testing.RedisServerExtension;
 import io.github.pgredis.sink.testing.StubSinkTaskContext;
@@ -64,20 +63,6 @@ class RedisFailuresIT {
         return records;
     }
 
-    private void putAsConnectRetries(List<SinkRecord> batch) {
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (true) {
-            try {
-                task.put(batch);
-                return;
-            } catch (RetriableException e) {
-                assertThat(System.currentTimeMillis()).as("batch still refused: " + e.getMessage())
-                        .isLessThan(deadline);
-                ConnectClusters.sleep(50);
-            }
-        }
-    }
-
     @Test
     void outOfMemoryIsBackPressureNotDeadLetters() {
         start();
@@ -110,7 +95,7 @@ class RedisFailuresIT {
         assertThat(context.reported).isEmpty();
 
         redis.commands().replicaofNoOne();
-        putAsConnectRetries(rows(0, 5));
+        StubSinkTaskContext.putAsConnectRetries(task, rows(0, 5));
         assertThat(redis.commands().keys("public.users:*")).hasSize(5);
     }
 
@@ -124,13 +109,13 @@ class RedisFailuresIT {
 
         redis.restart();
         context.seeks.clear();
-        putAsConnectRetries(rows(8, 10));
+        StubSinkTaskContext.putAsConnectRetries(task, rows(8, 10));
 
         assertThat(context.seeks).containsEntry(partition, 4L);
         assertThat(redis.commands().keys("public.users:*")).as("the snapshot's rows, and the batch that found the "
                 + "restore (written, but its offsets refused)").containsExactlyInAnyOrder("public.users:0",
                 "public.users:1", "public.users:2", "public.users:3", "public.users:8", "public.users:9");
-        putAsConnectRetries(rows(4, 10));
+        StubSinkTaskContext.putAsConnectRetries(task, rows(4, 10));
         assertThat(redis.commands().keys("public.users:*")).as("redelivered from the rewound offset").hasSize(10);
         assertThat(redis.commands().hget("__pgr:offsets:{faults}", users.topic() + "/0")).isEqualTo("10");
     }

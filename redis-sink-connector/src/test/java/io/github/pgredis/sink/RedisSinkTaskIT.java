@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.github.pgredis.sink.testing.ChangeRecords;
-import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.testing.RedisServer;
 import io.github.pgredis.sink.testing.RedisServerExtension;
 import io.github.pgredis.sink.testing.StubSinkTaskContext;
@@ -83,22 +82,6 @@ class RedisSinkTaskIT {
             state.put(key, type.equals("hash") ? new TreeMap<>(commands.hgetall(key)) : commands.get(key));
         }
         return state;
-    }
-
-    /** Connect redelivers a batch after a RetriableException; so does this, for up to 20 seconds. */
-    private static void putAsConnectRetries(RedisSinkTask task, List<SinkRecord> batch) {
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (true) {
-            try {
-                task.put(batch);
-                return;
-            } catch (RetriableException e) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw e;
-                }
-                ConnectClusters.sleep(50);
-            }
-        }
     }
 
     @Test
@@ -349,7 +332,7 @@ class RedisSinkTaskIT {
         context.seeks.clear();
 
         redis.restart();
-        putAsConnectRetries(task, List.of(users.create(3, users.row("id", 3))));
+        StubSinkTaskContext.putAsConnectRetries(task, List.of(users.create(3, users.row("id", 3))));
 
         assertThat(context.seeks).containsEntry(new TopicPartition(users.topic(), 0), 0L);
         assertThat(redis.commands().hgetall("__pgr:offsets:{it-sink}")).isEmpty();

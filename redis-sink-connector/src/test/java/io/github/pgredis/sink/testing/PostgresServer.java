@@ -60,6 +60,10 @@ public final class PostgresServer implements AutoCloseable {
         return port;
     }
 
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    }
+
     /** Runs statements in one transaction. */
     public void execute(String... statements) {
         try (Connection connection = postgres.getPostgresDatabase().getConnection();

@@ -30,6 +30,22 @@ public final class StubSinkTaskContext implements SinkTaskContext {
         this.configs = configs;
     }
 
+    /** Connect redelivers a batch after a RetriableException; so does this, for up to 20 seconds. */
+    public static void putAsConnectRetries(org.apache.kafka.connect.sink.SinkTask task, List<SinkRecord> batch) {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (true) {
+            try {
+                task.put(batch);
+                return;
+            } catch (org.apache.kafka.connect.errors.RetriableException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                ConnectClusters.sleep(50);
+            }
+        }
+    }
+
     @Override
     public Map<String, String> configs() {
         return configs;
