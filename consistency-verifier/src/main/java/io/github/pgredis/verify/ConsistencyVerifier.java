@@ -112,11 +112,13 @@ public final class ConsistencyVerifier {
         }
         for (Map.Entry<String, RenderedRow> entry : expected.entrySet()) {
             Object actual = await(replies.get(entry.getKey()));
-            List<String> fields = differences(entry.getValue(), actual);
             if (actual == null || (actual instanceof Map<?, ?> map && map.isEmpty())) {
                 missing.add(entry.getKey());
-            } else if (!fields.isEmpty()) {
-                different.put(entry.getKey(), fields);
+            } else {
+                List<String> fields = differences(entry.getValue(), actual);
+                if (!fields.isEmpty()) {
+                    different.put(entry.getKey(), fields);
+                }
             }
             seen.add(entry.getKey());
         }
