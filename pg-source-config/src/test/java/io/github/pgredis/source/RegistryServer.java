@@ -1,7 +1,6 @@
 package io.github.pgredis.source;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import io.github.pgredis.sink.testing.FreePorts;
 
 /** Apicurio Registry (its Quarkus runner from Maven Central) as a process owned by the test. */
 final class RegistryServer implements AutoCloseable {
@@ -28,10 +29,7 @@ final class RegistryServer implements AutoCloseable {
             runner = files.filter(path -> path.getFileName().toString().endsWith("-runner.jar")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no Apicurio runner jar under " + home));
         }
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.next();
         Process process = new ProcessBuilder("java", "-Xmx256m", "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port, "-jar", runner.toAbsolutePath().toString())
                 .redirectErrorStream(true).redirectOutput(Path.of("target", "apicurio-registry.log").toFile())

@@ -3,7 +3,6 @@ package io.github.pgredis.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.github.pgredis.sink.testing.ChangeRecords;
+import io.github.pgredis.sink.testing.FreePorts;
 import io.github.pgredis.sink.testing.RedisServer;
 import io.github.pgredis.sink.testing.RedisServerExtension;
 import io.github.pgredis.sink.testing.StubSinkTaskContext;
@@ -84,11 +84,7 @@ class RedisFailuresIT {
     @Test
     void aReadOnlyReplicaIsTransient() throws Exception {
         start();
-        int nowhere;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            nowhere = socket.getLocalPort();
-        }
-        redis.commands().replicaof("127.0.0.1", nowhere);
+        redis.commands().replicaof("127.0.0.1", FreePorts.next());
 
         assertThatThrownBy(() -> task.put(rows(0, 5))).isInstanceOf(RetriableException.class)
                 .hasMessageContaining("READONLY");

@@ -15,17 +15,35 @@ public final class ConnectClusters {
     }
 
     public static EmbeddedConnectCluster start(String name, int workers) {
-        Map<String, String> workerProps = new HashMap<>();
-        workerProps.put("plugin.discovery", "service_load");
-        workerProps.put("offset.flush.interval.ms", "500");
         EmbeddedConnectCluster cluster = new EmbeddedConnectCluster.Builder()
                 .name(name)
                 .numWorkers(workers)
                 .numBrokers(1)
-                .workerProps(workerProps)
+                .workerProps(workerProperties(name))
                 .build();
         cluster.start();
         return cluster;
+    }
+
+    /**
+     * The worker settings of a test cluster, named so that a worker in another JVM ({@link ForkedWorker}) can join it.
+     * Tasks of a worker that left are reassigned after two seconds instead of Connect's default five minutes.
+     */
+    public static Map<String, String> workerProperties(String name) {
+        Map<String, String> props = new HashMap<>();
+        props.put("group.id", "connect-" + name);
+        props.put("config.storage.topic", "connect-configs-" + name);
+        props.put("offset.storage.topic", "connect-offsets-" + name);
+        props.put("status.storage.topic", "connect-status-" + name);
+        props.put("config.storage.replication.factor", "1");
+        props.put("offset.storage.replication.factor", "1");
+        props.put("status.storage.replication.factor", "1");
+        props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        props.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
+        props.put("plugin.discovery", "service_load");
+        props.put("offset.flush.interval.ms", "500");
+        props.put("scheduled.rebalance.max.delay.ms", "2000");
+        return props;
     }
 
     /**

@@ -7,7 +7,11 @@ public record Pipeline(PostgresServer postgres, RedisServer redis, EmbeddedConne
         implements AutoCloseable {
 
     public static Pipeline start(String name) {
-        return new Pipeline(PostgresServer.start(), RedisServer.start(), ConnectClusters.start(name, 1));
+        return start(name, 1);
+    }
+
+    public static Pipeline start(String name, int workers) {
+        return new Pipeline(PostgresServer.start(), RedisServer.start(), ConnectClusters.start(name, workers));
     }
 
     @Override

@@ -22,11 +22,8 @@ public final class PostgresServer implements AutoCloseable {
 
     public static PostgresServer start() {
         try {
-            int port;
-            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
-            PostgresServer server = new PostgresServer(java.nio.file.Files.createTempDirectory("pg-data"), port);
+            PostgresServer server = new PostgresServer(java.nio.file.Files.createTempDirectory("pg-data"),
+                    FreePorts.next());
             server.launch();
             Runtime.getRuntime().addShutdownHook(new Thread(server::close));
             return server;

@@ -2,7 +2,6 @@ package io.github.pgredis.sink.testing;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +86,7 @@ public final class RedisServer implements AutoCloseable {
 
     private static RedisServer start(List<String> extraArgs, boolean withTls) {
         try {
-            int port = freePort();
+            int port = FreePorts.next();
             Path dir = Files.createTempDirectory("redis-" + port);
             TlsFiles tls = withTls ? TlsFiles.create(dir.resolve("tls")) : null;
             RedisServer server = new RedisServer(port, dir, extraArgs, tls);
@@ -96,13 +95,6 @@ public final class RedisServer implements AutoCloseable {
             return server;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start redis-server", e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
         }
     }
 

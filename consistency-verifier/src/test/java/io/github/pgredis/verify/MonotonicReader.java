@@ -1,0 +1,108 @@
+package io.github.pgredis.verify;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import io.github.pgredis.sink.event.ChangeVersion;
+import io.github.pgredis.sink.redis.VersionKeys;
+import io.github.pgredis.sink.testing.ConnectClusters;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+
+/**
+ * Samples rows of a {@link CounterWorkload} in Redis while the sink writes them, as a cache reader would, and
+ * records every observation that goes back in time: a lower counter, a lower stored version, a deleted row that
+ * reappears or an inserted row that disappears.
+ */
+final class MonotonicReader implements AutoCloseable {
+    private final CounterWorkload workload;
+    private final RedisClient client;
+    private final VersionKeys versionKeys = new VersionKeys("__pgr:");
+    private final long[] counters;
+    private final String[] versions;
+    private final Boolean[] present;
+    private final List<String> violations = new ArrayList<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private long reads;
+
+    private MonotonicReader(String redisUri, CounterWorkload workload) {
+        this.workload = workload;
+        this.client = RedisClient.create(redisUri);
+        this.counters = new long[workload.maxId() + 1];
+        this.versions = new String[workload.maxId() + 1];
+        this.present = new Boolean[workload.maxId() + 1];
+        this.thread = new Thread(this::sample, "monotonic-reader");
+    }
+
+    static MonotonicReader start(String redisUri, CounterWorkload workload) {
+        MonotonicReader reader = new MonotonicReader(redisUri, workload);
+        reader.thread.start();
+        return reader;
+    }
+
+    private void sample() {
+        Random random = new Random(42);
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            RedisCommands<String, String> redis = connection.sync();
+            while (running) {
+                int id = 1 + random.nextInt(workload.maxId());
+                String key = CounterWorkload.rowKey(id);
+                String counter = redis.hget(key, "counter");
+                String version = redis.get(versionKeys.of(key));
+                check(id, counter, version);
+                reads++;
+                ConnectClusters.sleep(1);
+            }
+        }
+    }
+
+    private void check(int id, String counter, String storedVersion) {
+        String key = CounterWorkload.rowKey(id);
+        boolean isPresent = counter != null;
+        if (present[id] != null && present[id] != isPresent) {
+            boolean deletable = id <= workload.initialRows() / 10;
+            boolean inserted = id > workload.initialRows();
+            if (isPresent ? !inserted : !deletable) {
+                violations.add(key + (isPresent ? " reappeared after its delete" : " disappeared"));
+            }
+        }
+        present[id] = isPresent;
+        if (isPresent) {
+            long value = Long.parseLong(counter);
+            if (value < counters[id]) {
+                violations.add(key + " counter went back from " + counters[id] + " to " + value);
+            }
+            counters[id] = value;
+        }
+        if (storedVersion != null) {
+            String version = storedVersion.substring(0, ChangeVersion.ENCODED_LENGTH);
+            if (versions[id] != null && version.compareTo(versions[id]) < 0) {
+                violations.add(key + " version went back from " + versions[id] + " to " + version);
+            }
+            versions[id] = version;
+        }
+    }
+
+    /** Stops sampling; the observations are complete after this. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        client.shutdown();
+    }
+
+    List<String> violations() {
+        return violations;
+    }
+
+    long reads() {
+        return reads;
+    }
+}

@@ -1,0 +1,72 @@
+package io.github.pgredis.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import io.github.pgredis.sink.testing.ConnectClusters;
+import io.github.pgredis.sink.testing.Pipeline;
+import io.github.pgredis.sink.testing.PostgresServer;
+import io.github.pgredis.sink.testing.RedisServer;
+
+/**
+ * Workers join and leave a three-worker Connect cluster while about 100k changes stream through a sink with three
+ * tasks on six partitions: partitions move between tasks mid-batch, and Redis must still end equal to PostgreSQL
+ * without any reader ever seeing a row go back in time.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RebalanceIT {
+    private static final Duration WAIT = Duration.ofSeconds(240);
+    private static final int ROWS = 10_000;
+    private final Pipeline pipeline = Pipeline.start("rebalance", 3);
+    private final PostgresServer postgres = pipeline.postgres();
+    private final RedisServer redis = pipeline.redis();
+    private final EmbeddedConnectCluster connect = pipeline.connect();
+
+    @AfterAll
+    void stop() {
+        pipeline.close();
+    }
+
+    @Test
+    void workersJoiningAndLeavingMidStreamLoseNothingAndNeverMoveARowBack() {
+        CounterWorkload workload = CounterWorkload.create(postgres, ROWS);
+        workload.connect(connect, redis, Map.of());
+        ConnectClusters.await(WAIT, "the snapshot in Redis", () -> workload.inSync(redis));
+
+        int membershipChanges = 0;
+        int changes;
+        try (MonotonicReader reader = MonotonicReader.start(redis.uri(), workload)) {
+            CompletableFuture<Integer> load = workload.start(460, 60);
+            boolean grow = true;
+            while (!load.isDone()) {
+                ConnectClusters.sleep(5_000);
+                if (grow) {
+                    connect.addWorker();
+                } else {
+                    connect.removeWorker();
+                }
+                grow = !grow;
+                membershipChanges++;
+            }
+            changes = load.join();
+            ConnectClusters.await(WAIT, "Redis equal to the table after the rebalances", () -> workload.inSync(redis));
+            reader.close();
+            assertThat(reader.violations()).as("rows that went back in time").isEmpty();
+            assertThat(reader.reads()).as("samples taken while the sink wrote").isGreaterThan(1_000);
+        }
+        assertThat(ROWS + changes).as("changes streamed, snapshot included").isGreaterThanOrEqualTo(100_000);
+        assertThat(membershipChanges).as("workers added and removed mid-stream").isGreaterThanOrEqualTo(3);
+        assertThat(connect.connectorStatus("redis-sink").tasks()).hasSize(3)
+                .allSatisfy(task -> assertThat(task.state()).isEqualTo("RUNNING"));
+        assertThat(redis.commands().hget(CounterWorkload.rowKey(ROWS), "counter"))
+                .isEqualTo(postgres.query("SELECT counter FROM items WHERE id = " + ROWS));
+    }
+}
