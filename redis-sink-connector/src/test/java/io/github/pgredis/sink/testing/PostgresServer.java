@@ -37,6 +37,8 @@ public final class PostgresServer implements AutoCloseable {
                 .setServerConfig("wal_level", "logical")
                 .setServerConfig("max_replication_slots", "8")
                 .setServerConfig("max_wal_senders", "8")
+                // zonky turns it off for speed; then WAL, and so Debezium, waits for the WAL writer's 200 ms round
+                .setServerConfig("synchronous_commit", "on")
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
                 .setPort(port)

@@ -1,0 +1,200 @@
+package io.github.pgredis.bench;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+
+import io.github.pgredis.sink.testing.ConnectClusters;
+import io.github.pgredis.sink.testing.PostgresServer;
+import io.github.pgredis.sink.testing.RedisServer;
+
+/**
+ * Every benchmark in one run on one machine, ending with {@code RESULT <name> <value> <unit>} lines
+ * (docs/benchmarks.md). Sizes: -Dbench.changes (200000), -Dbench.keys (10000), -Dbench.bigKeys (1000000);
+ * -Dbench.only=throughput or latency runs one half.
+ */
+public final class Benchmarks {
+    private static final int PARTITIONS = 4;
+    private final List<String> results = new ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
+        long changes = Long.getLong("bench.changes", 200_000);
+        int keys = Integer.getInteger("bench.keys", 10_000);
+        int bigKeys = Integer.getInteger("bench.bigKeys", 1_000_000);
+        new Benchmarks().run(changes, keys, bigKeys);
+    }
+
+    private static void progress(String message) {
+        System.out.printf("%tT %s%n", System.currentTimeMillis(), message);
+    }
+
+    private void result(String name, double value, String unit) {
+        String line = String.format("RESULT %s %s %s", name, value == Math.rint(value) && Math.abs(value) < 1e15
+                ? Long.toString((long) value) : String.format("%.3f", value), unit);
+        results.add(line);
+        System.out.println(line);
+    }
+
+    private void run(long changes, int keys, int bigKeys) throws Exception {
+        System.out.printf("machine: %d cores, %d MiB max heap, Java %s%n", Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"));
+        String only = System.getProperty("bench.only", "");
+        if (!only.equals("latency")) {
+            try (RedisServer redis = RedisServer.start()) {
+                EmbeddedConnectCluster connect = ConnectClusters.start("bench", 1);
+                try {
+                    throughput(connect, redis, changes, keys, bigKeys);
+                } finally {
+                    connect.stop();
+                }
+            }
+        }
+        if (!only.equals("throughput")) {
+            latency();
+        }
+        System.out.println();
+        System.out.println("summary:");
+        results.forEach(System.out::println);
+    }
+
+    /** What one connector run measured: its rate, the Redis memory its rows took, and its tasks' idle heap. */
+    private record Run(double rate, double redisBytesPerRow, long taskHeapBytes) {
+    }
+
+    private void throughput(EmbeddedConnectCluster connect, RedisServer redis, long changes, int keys, int bigKeys) {
+        OrderRows rows = new OrderRows(keys);
+        String topic = OrderRows.TOPIC;
+        progress("loading " + changes + " changes of " + keys + " rows into " + topic);
+        long bytes = TopicLoader.load(connect, topic, PARTITIONS, rows, changes);
+        result("topic_bytes_per_change", (double) bytes / changes, "bytes");
+        Runner runner = new Runner(new ThroughputRun(connect), redis);
+        RedisBenchmark ceilings = new RedisBenchmark(redis);
+        List<String> fields = fieldsOf(rows.row(1, 1));
+        double ceilingHset = ceilings.hsetPerSecond(fields);
+        double ceilingGuarded = ceilings.guardedWritePerSecond(fields);
+        result("redis_ceiling_pipelined_hset", ceilingHset, "ops/s");
+        result("redis_ceiling_guarded_evalsha", ceilingGuarded, "ops/s");
+
+        Run nullSink = runner.strategy(topic, "null", 1, changes, keys);
+        Run sinkHash = runner.sink(topic, "hash", 1, changes, keys);
+        Run sinkJson = runner.sink(topic, "json", 1, changes, keys);
+        Run syncSet = runner.strategy(topic, "sync-set", 1, changes, keys);
+        Run pipelinedHset = runner.strategy(topic, "pipelined-hset", 1, changes, keys);
+        result("null_sink_1task", nullSink.rate(), "records/s");
+        result("sink_hash_1task", sinkHash.rate(), "records/s");
+        result("sink_json_1task", sinkJson.rate(), "records/s");
+        result("peer_sync_set_1task", syncSet.rate(), "records/s");
+        result("peer_pipelined_hset_1task", pipelinedHset.rate(), "records/s");
+        result("sink_vs_null_ratio", sinkHash.rate() / nullSink.rate(), "ratio");
+        result("sink_vs_guarded_ceiling_ratio", sinkHash.rate() / ceilingGuarded, "ratio");
+        result("sink_vs_pipelined_hset_ratio", sinkHash.rate() / pipelinedHset.rate(), "ratio");
+        result("sink_vs_sync_set_ratio", sinkHash.rate() / syncSet.rate(), "ratio");
+        result("redis_bytes_per_row_sink_hash", sinkHash.redisBytesPerRow(), "bytes");
+        result("redis_bytes_per_row_plain_hset", pipelinedHset.redisBytesPerRow(), "bytes");
+        result("sink_task_heap_idle", sinkHash.taskHeapBytes() / 1048576.0, "MiB");
+
+        for (int tasks : new int[] {2, 4}) {
+            result("null_sink_" + tasks + "tasks", runner.strategy(topic, "null", tasks, changes, keys).rate(),
+                    "records/s");
+            result("sink_hash_" + tasks + "tasks", runner.sink(topic, "hash", tasks, changes, keys).rate(),
+                    "records/s");
+        }
+
+        String bigTopic = topic + "_" + bigKeys + "_keys";
+        progress("loading " + bigKeys + " rows into " + bigTopic);
+        TopicLoader.load(connect, bigTopic, PARTITIONS, new OrderRows(bigKeys), bigKeys);
+        Run manyKeys = runner.sink(bigTopic, "hash", 1, bigKeys, bigKeys);
+        result("sink_hash_1task_" + bigKeys + "_keys", manyKeys.rate(), "records/s");
+        result("redis_bytes_per_row_sink_hash_" + bigKeys + "_keys", manyKeys.redisBytesPerRow(), "bytes");
+    }
+
+    private static List<String> fieldsOf(Struct row) {
+        List<String> fields = new ArrayList<>();
+        for (var field : row.schema().fields()) {
+            fields.add(field.name());
+            fields.add(String.valueOf(row.get(field)));
+        }
+        return fields;
+    }
+
+    /** Runs connectors over a topic one after the other, each against an empty Redis. */
+    private record Runner(ThroughputRun runs, RedisServer redis) {
+        Run sink(String topic, String format, int tasks, long changes, int keys) {
+            Map<String, String> config = ConnectClusters.sinkConfig(redis.uri());
+            config.remove("topics.regex");
+            config.put("topics", topic);
+            config.put("tasks.max", Integer.toString(tasks));
+            config.put("value.format", format);
+            progress("our sink, " + format + ", " + tasks + " task(s) over " + topic);
+            return measure("sink-" + format + "-" + tasks + "-" + topic, config, changes, keys, format);
+        }
+
+        Run strategy(String topic, String strategy, int tasks, long changes, int keys) {
+            progress(strategy + " sink, " + tasks + " task(s) over " + topic);
+            Map<String, String> config = new HashMap<>();
+            config.put("connector.class", StrategySinkConnector.class.getName());
+            config.put("tasks.max", Integer.toString(tasks));
+            config.put("topics", topic);
+            config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+            config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+            config.put(StrategySinkConnector.STRATEGY, strategy);
+            config.put(StrategySinkConnector.REDIS_URI, redis.uri());
+            return measure(strategy + "-" + tasks + "-" + topic, config, changes, keys,
+                    strategy.equals("null") ? null : strategy.equals("sync-set") ? "json" : "hash");
+        }
+
+        private Run measure(String name, Map<String, String> config, long changes, int keys, String format) {
+            redis.commands().flushall();
+            long before = usedMemory();
+            ThroughputRun.Measurement measurement = runs.run(name, config, changes);
+            double bytesPerRow = (double) (usedMemory() - before) / keys;
+            if (format != null) {
+                verify(format, changes, keys);
+            }
+            redis.commands().flushall();
+            return new Run(measurement.recordsPerSecond(), bytesPerRow, measurement.taskHeapBytes());
+        }
+
+        /** Every sampled row at its last change: the quantity column counts a row's changes. */
+        private void verify(String format, long changes, int keys) {
+            for (long id = 1; id <= keys; id += Math.max(1, keys / 1000)) {
+                String expected = OrderRows.finalQuantity(id, changes, keys);
+                String key = OrderRows.rowKey(id);
+                String actual = format.equals("hash") ? redis.commands().hget(key, "quantity")
+                        : redis.commands().get(key).replaceAll(".*\"quantity\":(\\d+).*", "$1");
+                if (!expected.equals(actual)) {
+                    throw new IllegalStateException(key + " has quantity " + actual + ", expected " + expected);
+                }
+            }
+        }
+
+        private long usedMemory() {
+            String info = redis.commands().info("memory");
+            return Long.parseLong(info.replaceAll("(?s).*used_memory:(\\d+).*", "$1"));
+        }
+    }
+
+    private void latency() throws Exception {
+        try (PostgresServer postgres = PostgresServer.start(); RedisServer redis = RedisServer.start()) {
+            EmbeddedConnectCluster connect = ConnectClusters.start("bench-latency", 1);
+            try (LatencyRun run = new LatencyRun(postgres, redis, connect)) {
+                run.start();
+                for (int rate : new int[] {500, 2000, 5000}) {
+                    LatencyRun.Percentiles p = run.measure(rate, 15);
+                    result("e2e_rate_achieved_at_" + rate, p.achievedRate(), "changes/s");
+                    result("e2e_p50_ms_at_" + rate, p.p50(), "ms");
+                    result("e2e_p95_ms_at_" + rate, p.p95(), "ms");
+                    result("e2e_p99_ms_at_" + rate, p.p99(), "ms");
+                    result("commit_to_kafka_p50_ms_at_" + rate, p.kafkaP50(), "ms");
+                    result("commit_to_kafka_p99_ms_at_" + rate, p.kafkaP99(), "ms");
+                }
+            } finally {
+                connect.stop();
+            }
+        }
+    }
+}

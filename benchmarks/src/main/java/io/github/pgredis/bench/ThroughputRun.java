@@ -1,0 +1,98 @@
+package io.github.pgredis.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+
+import io.github.pgredis.sink.testing.ConnectClusters;
+
+/**
+ * Runs one sink connector over a preloaded topic until its consumer group has committed every record, and measures
+ * its rate from the first 5% to the end, so that task start-up and the consumer group join are not counted (unless
+ * the whole topic is consumed between two offset commits: then from the connector's creation).
+ */
+final class ThroughputRun {
+    private static final Duration TIMEOUT = Duration.ofMinutes(15);
+    private final EmbeddedConnectCluster connect;
+
+    ThroughputRun(EmbeddedConnectCluster connect) {
+        this.connect = connect;
+    }
+
+    /**
+     * The rate of a connector over the whole topic, and the heap its tasks hold once idle: the heap after a full
+     * GC with the connector still running, less the heap after a full GC once it is deleted.
+     */
+    record Measurement(double recordsPerSecond, long taskHeapBytes) {
+    }
+
+    /** Runs the connector {@code name} with {@code config} until it committed all {@code records} records. */
+    Measurement run(String name, Map<String, String> config, long records) {
+        long created = System.nanoTime();
+        connect.configureConnector(name, config);
+        List<long[]> samples = new ArrayList<>();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        try (Admin admin = Admin.create(adminProps())) {
+            long committed = 0;
+            while (committed < records) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + " committed " + committed + " of " + records
+                            + " records in " + TIMEOUT + "; see target/bench-logs/benchmarks.log");
+                }
+                ConnectClusters.sleep(50);
+                committed = committed(admin, "connect-" + name);
+                samples.add(new long[] {System.nanoTime(), committed});
+            }
+        }
+        long[] start = samples.stream().filter(sample -> sample[1] >= records / 20).findFirst().orElseThrow();
+        if (start == samples.get(samples.size() - 1)) {
+            start = new long[] {created, 0};
+        }
+        long[] end = samples.get(samples.size() - 1);
+        long withTasks = heapAfterGc();
+        connect.deleteConnector(name);
+        ConnectClusters.await(TIMEOUT, name + " deleted", () -> !connect.connectors().contains(name));
+        ConnectClusters.sleep(1_000);
+        long taskHeap = withTasks - heapAfterGc();
+        return new Measurement((end[1] - start[1]) * 1e9 / (end[0] - start[0]), taskHeap);
+    }
+
+    private static long heapAfterGc() {
+        System.gc();
+        System.gc();
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+
+    private Properties adminProps() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers());
+        return props;
+    }
+
+    private static long committed(Admin admin, String group) {
+        try {
+            long sum = 0;
+            for (OffsetAndMetadata offset : admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                    .get().values()) {
+                if (offset != null) {
+                    sum += offset.offset();
+                }
+            }
+            return sum;
+        } catch (ExecutionException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
