@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
@@ -19,6 +21,7 @@ import io.github.pgredis.sink.testing.RedisServer;
  */
 public final class Benchmarks {
     private static final int PARTITIONS = 4;
+    private static final Pattern WRITE_STATS = Pattern.compile("cmdstat_(evalsha|set|hset):calls=(\\d+),usec=(\\d+),.*");
     private final List<String> results = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
@@ -62,7 +65,7 @@ public final class Benchmarks {
     }
 
     /** What one connector run measured: its rate, the Redis memory its rows took, and its tasks' idle heap. */
-    private record Run(double rate, double redisBytesPerRow, long taskHeapBytes) {
+    private record Run(double rate, double redisBytesPerRow, long taskHeapBytes, double redisMicrosPerWrite) {
     }
 
     private void throughput(EmbeddedConnectCluster connect, RedisServer redis, long changes, int keys, int bigKeys) {
@@ -95,6 +98,9 @@ public final class Benchmarks {
         result("sink_vs_sync_set_ratio", sinkHash.rate() / syncSet.rate(), "ratio");
         result("redis_bytes_per_row_sink_hash", sinkHash.redisBytesPerRow(), "bytes");
         result("redis_bytes_per_row_plain_hset", pipelinedHset.redisBytesPerRow(), "bytes");
+        result("redis_micros_per_write_sink_hash", sinkHash.redisMicrosPerWrite(), "us");
+        result("redis_micros_per_write_sink_json", sinkJson.redisMicrosPerWrite(), "us");
+        result("redis_micros_per_write_pipelined_hset", pipelinedHset.redisMicrosPerWrite(), "us");
         result("sink_task_heap_idle", sinkHash.taskHeapBytes() / 1048576.0, "MiB");
 
         for (int tasks : new int[] {2, 4}) {
@@ -149,14 +155,16 @@ public final class Benchmarks {
 
         private Run measure(String name, Map<String, String> config, long changes, int keys, String format) {
             redis.commands().flushall();
+            redis.commands().configResetstat();
             long before = usedMemory();
             ThroughputRun.Measurement measurement = runs.run(name, config, changes);
             double bytesPerRow = (double) (usedMemory() - before) / keys;
+            double microsPerWrite = redisMicrosPerWrite();
             if (format != null) {
                 verify(format, changes, keys);
             }
             redis.commands().flushall();
-            return new Run(measurement.recordsPerSecond(), bytesPerRow, measurement.taskHeapBytes());
+            return new Run(measurement.recordsPerSecond(), bytesPerRow, measurement.taskHeapBytes(), microsPerWrite);
         }
 
         /** Every sampled row at its last change: the quantity column counts a row's changes. */
@@ -170,6 +178,23 @@ public final class Benchmarks {
                     throw new IllegalStateException(key + " has quantity " + actual + ", expected " + expected);
                 }
             }
+        }
+
+        /**
+         * Redis's own time per row write from INFO commandstats: per EVALSHA when the run used scripts (the commands
+         * a script calls are counted again on their own lines), else per SET or HSET.
+         */
+        private double redisMicrosPerWrite() {
+            Map<String, long[]> stats = new HashMap<>();
+            for (String line : redis.commands().info("commandstats").split("\r?\n")) {
+                Matcher stat = WRITE_STATS.matcher(line);
+                if (stat.matches()) {
+                    stats.put(stat.group(1), new long[] {Long.parseLong(stat.group(2)), Long.parseLong(stat.group(3))});
+                }
+            }
+            long[] writes = stats.containsKey("evalsha") ? stats.get("evalsha")
+                    : stats.getOrDefault("hset", stats.getOrDefault("set", new long[] {0, 0}));
+            return writes[0] == 0 ? 0 : (double) writes[1] / writes[0];
         }
 
         private long usedMemory() {

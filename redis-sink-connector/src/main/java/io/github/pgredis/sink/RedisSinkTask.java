@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.pgredis.sink.apply.BatchOutcome;
 import io.github.pgredis.sink.apply.ChangeApplier;
+import io.github.pgredis.sink.apply.PendingBatch;
 import io.github.pgredis.sink.apply.TransientBatchException;
 import io.github.pgredis.sink.errors.RedisFailure;
 import io.github.pgredis.sink.errors.RetryBackoff;
@@ -30,11 +31,16 @@ import io.github.pgredis.sink.redis.ChangeWriter;
 import io.github.pgredis.sink.redis.OffsetStore;
 import io.github.pgredis.sink.redis.RedisSession;
 import io.github.pgredis.sink.redis.VersionKeys;
+import io.lettuce.core.RedisFuture;
 
 /**
  * Applies change events to Redis. Lifecycle only: the work is done by {@link ChangeApplier}; this class tracks the
  * assignment, the offsets Redis acknowledged, rewinds to the offsets Redis holds, and turns failures into Connect's
  * retry, dead-letter and failure paths.
+ *
+ * <p>A batch is sent pipelined and its replies are checked when the next batch arrives (or at the offset commit),
+ * so Redis applies one batch while Connect fetches and converts the next. Only checked batches count as
+ * acknowledged; a batch Redis failed is sent again, ahead of the next, so per-partition order is kept.
  */
 public class RedisSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(RedisSinkTask.class);
@@ -53,6 +59,18 @@ public class RedisSinkTask extends SinkTask {
     private final Set<TopicPartition> assigned = new HashSet<>();
     private final Set<TopicPartition> pendingRewind = new HashSet<>();
     private final Map<TopicPartition, Long> acknowledged = new HashMap<>();
+    /** Acknowledged offsets not yet in Redis: written ahead of the next batch, or at once when idle. */
+    private final Map<TopicPartition, Long> unrecorded = new HashMap<>();
+    /** The batch Redis is applying; its replies are checked when the next batch arrives. */
+    private PendingBatch inFlight;
+    private OffsetsWrite offsetsInFlight;
+    /** Records sent but not confirmed (in flight, or failed): sent again ahead of the next batch. */
+    private List<SinkRecord> unconfirmed = List.of();
+    /** A failure found while committing: fails the task, or is retried, at the next put. */
+    private RuntimeException deferredFailure;
+
+    private record OffsetsWrite(Map<TopicPartition, Long> offsets, RedisFuture<Long> reply) {
+    }
 
     public RedisSinkTask() {
         this(Time.SYSTEM);
@@ -111,38 +129,98 @@ public class RedisSinkTask extends SinkTask {
 
     @Override
     public void close(Collection<TopicPartition> partitions) {
+        settleQuietly();
         assigned.removeAll(partitions);
         pendingRewind.removeAll(partitions);
         acknowledged.keySet().removeAll(partitions);
+        unrecorded.keySet().removeAll(partitions);
+        unconfirmed = withoutPartitions(unconfirmed, new HashSet<>(partitions));
     }
 
     @Override
     public void put(Collection<SinkRecord> records) {
         try {
+            if (deferredFailure != null) {
+                RuntimeException failure = deferredFailure;
+                deferredFailure = null;
+                throw failure;
+            }
             RedisSession redis = session();
-            Collection<SinkRecord> batch = records;
+            settle();
+            List<SinkRecord> batch = unconfirmed;
+            if (!records.isEmpty()) {
+                batch = new ArrayList<>(unconfirmed.size() + records.size());
+                batch.addAll(unconfirmed);
+                batch.addAll(records);
+            }
             if (!pendingRewind.isEmpty()) {
-                Set<TopicPartition> rewound = rewindPending();
-                batch = withoutPartitions(records, rewound);
+                batch = withoutPartitions(batch, rewindPending());
             }
             if (batch.isEmpty()) {
+                recordOffsetsWhenIdle(redis);
                 checkServerPeriodically(redis);
                 return;
             }
-            BatchOutcome outcome = applier.apply(redis, batch);
-            report(outcome.failed());
-            offsetStore.record(redis, outcome.nextOffsets());
-            acknowledged.putAll(outcome.nextOffsets());
+            if (!unrecorded.isEmpty()) {
+                offsetsInFlight = new OffsetsWrite(Map.copyOf(unrecorded), offsetStore.send(redis, unrecorded));
+            }
+            inFlight = applier.send(redis, batch);
+            unconfirmed = batch;
             lastServerCheckMs = time.milliseconds();
-            backoff.reset();
-            log.debug("Applied {} records as {} key writes ({} sent to the error reporter)", batch.size(),
-                    outcome.applied(), outcome.failed().size());
         } catch (TransientBatchException e) {
             handleRedisFailure(e.failure(), (RuntimeException) e.getCause());
         } catch (ConnectException e) {
             throw e;
         } catch (RuntimeException e) {
             handleRedisFailure(RedisFailure.classify(e), e);
+        }
+    }
+
+    /**
+     * Checks the replies of what was sent last: offsets first (refused when Redis is another server now), then the
+     * batch, whose records become acknowledged or, on a transient failure, stay unconfirmed to be sent again.
+     */
+    private void settle() {
+        OffsetsWrite offsets = offsetsInFlight;
+        PendingBatch batch = inFlight;
+        offsetsInFlight = null;
+        inFlight = null;
+        if (offsets != null) {
+            RedisSession.await(offsets.reply(), session.timeoutMs());
+            offsets.offsets().forEach(unrecorded::remove);
+        }
+        if (batch == null) {
+            return;
+        }
+        BatchOutcome outcome = batch.complete(session.timeoutMs());
+        report(outcome.failed());
+        acknowledged.putAll(outcome.nextOffsets());
+        unrecorded.putAll(outcome.nextOffsets());
+        unconfirmed = List.of();
+        backoff.reset();
+        log.debug("Applied {} records as {} key writes ({} sent to the error reporter)", batch.records().size(),
+                outcome.applied(), outcome.failed().size());
+    }
+
+    /**
+     * Settles at a commit, a rebalance or a stop. A failure is handled at the next put, as if found there: the
+     * batch is sent again (or rewound), or the task fails.
+     */
+    private void settleQuietly() {
+        if (inFlight == null && offsetsInFlight == null) {
+            return;
+        }
+        try {
+            settle();
+        } catch (RuntimeException e) {
+            deferredFailure = e;
+        }
+    }
+
+    private void recordOffsetsWhenIdle(RedisSession redis) {
+        if (!unrecorded.isEmpty()) {
+            offsetStore.record(redis, unrecorded);
+            unrecorded.clear();
         }
     }
 
@@ -216,15 +294,16 @@ public class RedisSinkTask extends SinkTask {
             long next = stored.getOrDefault(partition, 0L);
             seek.put(partition, next);
             acknowledged.put(partition, next);
+            unrecorded.remove(partition);
         }
+        unconfirmed = withoutPartitions(unconfirmed, seek.keySet());
         context.offset(seek);
         pendingRewind.clear();
         log.info("Positioned {} partitions at the offsets Redis holds: {}", seek.size(), seek);
         return seek.keySet();
     }
 
-    private static Collection<SinkRecord> withoutPartitions(Collection<SinkRecord> records,
-            Set<TopicPartition> partitions) {
+    private static List<SinkRecord> withoutPartitions(List<SinkRecord> records, Set<TopicPartition> partitions) {
         if (partitions.isEmpty()) {
             return records;
         }
@@ -256,6 +335,7 @@ public class RedisSinkTask extends SinkTask {
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        settleQuietly();
         Map<TopicPartition, OffsetAndMetadata> committable = new HashMap<>();
         for (TopicPartition partition : currentOffsets.keySet()) {
             Long next = acknowledged.get(partition);
@@ -268,6 +348,7 @@ public class RedisSinkTask extends SinkTask {
 
     @Override
     public void stop() {
+        settleQuietly();
         if (session != null) {
             session.close();
             session = null;

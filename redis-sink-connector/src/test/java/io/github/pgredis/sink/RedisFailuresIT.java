@@ -1,5 +1,6 @@
 package io.github.pgredis.sink;
 
+import static io.github.pgredis.sink.testing.StubSinkTaskContext.putAndSettle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -69,38 +71,48 @@ class RedisFailuresIT {
         redis.commands().configSet("maxmemory-policy", "noeviction");
         redis.commands().configSet("maxmemory", "1");
 
+        task.put(rows(0, 10));
         for (int attempt = 0; attempt < 3; attempt++) {
-            assertThatThrownBy(() -> task.put(rows(0, 10))).isInstanceOf(RetriableException.class)
+            assertThatThrownBy(() -> putAndSettle(task, List.of())).isInstanceOf(RetriableException.class)
                     .hasMessageContaining("OOM");
         }
         assertThat(context.reported).isEmpty();
         assertThat(context.timeouts).hasSize(3);
+        assertThat(task.preCommit(Map.of(partition, new OffsetAndMetadata(10)))).as("nothing of the failed batch")
+                .containsEntry(partition, new OffsetAndMetadata(0));
 
         redis.commands().configSet("maxmemory", "0");
-        task.put(rows(0, 10));
+        putAndSettle(task, List.of());
         assertThat(redis.commands().keys("public.users:*")).hasSize(10);
+        assertThat(task.preCommit(Map.of(partition, new OffsetAndMetadata(10))))
+                .containsEntry(partition, new OffsetAndMetadata(10));
     }
 
     @Test
-    void aReadOnlyReplicaIsTransient() throws Exception {
+    void aBatchFailedOnAReadOnlyReplicaIsSentAgainAheadOfTheNext() {
         start();
         redis.commands().replicaof("127.0.0.1", FreePorts.next());
+        context.seeks.clear();
 
-        assertThatThrownBy(() -> task.put(rows(0, 5))).isInstanceOf(RetriableException.class)
+        task.put(rows(0, 5));
+        assertThatThrownBy(() -> task.put(rows(5, 10))).isInstanceOf(RetriableException.class)
                 .hasMessageContaining("READONLY");
         assertThat(context.reported).isEmpty();
 
         redis.commands().replicaofNoOne();
-        StubSinkTaskContext.putAsConnectRetries(task, rows(0, 5));
-        assertThat(redis.commands().keys("public.users:*")).hasSize(5);
+        StubSinkTaskContext.putAsConnectRetries(task, rows(5, 10));
+        assertThat(redis.commands().keys("public.users:*")).hasSize(10);
+        assertThat(task.preCommit(Map.of(partition, new OffsetAndMetadata(10))))
+                .containsEntry(partition, new OffsetAndMetadata(10));
+        assertThat(context.seeks).as("no rewind: the failed batch was kept and sent again").isEmpty();
     }
 
     @Test
     void restoreFromAnOlderSnapshotRewindsToTheOffsetsItHolds() {
         start();
-        task.put(rows(0, 4));
+        putAndSettle(task, rows(0, 4));
         redis.commands().save();
-        task.put(rows(4, 8));
+        putAndSettle(task, rows(4, 8));
         assertThat(redis.commands().hget("__pgr:offsets:{faults}", users.topic() + "/0")).isEqualTo("8");
 
         redis.restart();

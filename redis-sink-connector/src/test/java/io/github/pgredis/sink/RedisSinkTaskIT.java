@@ -1,5 +1,6 @@
 package io.github.pgredis.sink;
 
+import static io.github.pgredis.sink.testing.StubSinkTaskContext.putAndSettle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -91,10 +92,10 @@ class RedisSinkTaskIT {
         Struct v2 = users.row("id", 1, "name", "alice b", "email", null);
         Struct bob = users.row("id", 2, "name", "bob");
 
-        task.put(List.of(users.create(100, v1), users.create(101, bob)));
+        putAndSettle(task, List.of(users.create(100, v1), users.create(101, bob)));
         assertThat(row(1)).isEqualTo(Map.of("id", "1", "name", "alice", "email", "a@x.org"));
 
-        task.put(List.of(users.update(102, v1, v2), users.delete(103, bob)));
+        putAndSettle(task, List.of(users.update(102, v1, v2), users.delete(103, bob)));
 
         assertThat(row(1)).as("a NULLed column disappears").isEqualTo(Map.of("id", "1", "name", "alice b"));
         assertThat(commands.exists(USERS_KEY + 2)).isZero();
@@ -112,15 +113,15 @@ class RedisSinkTaskIT {
             }
             history.add(users.delete(lsn++, users.row("id", round % 4 + 1)));
         }
-        task.put(history);
+        putAndSettle(task, history);
         Map<String, Object> applied = snapshot();
 
         for (int prefix = 1; prefix < history.size(); prefix += 3) {
-            task.put(history.subList(0, prefix));
+            putAndSettle(task, history.subList(0, prefix));
             assertThat(snapshot()).as("after replaying the first %d records", prefix).isEqualTo(applied);
         }
         for (SinkRecord record : history) {
-            task.put(List.of(record));
+            putAndSettle(task, List.of(record));
         }
         assertThat(snapshot()).isEqualTo(applied);
     }
@@ -131,9 +132,9 @@ class RedisSinkTaskIT {
         Struct row = users.row("id", 9, "name", "gone");
         SinkRecord create = users.create(500, row);
 
-        task.put(List.of(create, users.update(501, row, row)));
-        task.put(List.of(users.delete(502, row), users.tombstone(row)));
-        task.put(List.of(create, users.update(501, row, row)));
+        putAndSettle(task, List.of(create, users.update(501, row, row)));
+        putAndSettle(task, List.of(users.delete(502, row), users.tombstone(row)));
+        putAndSettle(task, List.of(create, users.update(501, row, row)));
 
         assertThat(commands.exists(USERS_KEY + 9)).isZero();
         String marker = "__pgr:v{" + USERS_KEY + "9}";
@@ -146,7 +147,7 @@ class RedisSinkTaskIT {
         Struct three = users.row("id", 3, "name", "c");
         Struct four = users.row("id", 4, "name", "d");
 
-        task.put(List.of(users.create(10, three), users.delete(11, three), users.delete(12, four),
+        putAndSettle(task, List.of(users.create(10, three), users.delete(11, three), users.delete(12, four),
                 users.create(13, four)));
 
         assertThat(commands.exists(USERS_KEY + 3)).isZero();
@@ -162,15 +163,15 @@ class RedisSinkTaskIT {
             Struct full = users.row("id", 5, "name", "n1", "email", big);
             Struct toasted = users.row("id", 5, "name", "n2", "email", "__debezium_unavailable_value");
 
-            task.put(List.of(users.create(20, full)));
-            task.put(List.of(users.update(21, null, toasted)));
+            putAndSettle(task, List.of(users.create(20, full)));
+            putAndSettle(task, List.of(users.update(21, null, toasted)));
 
             if (format.equals("hash")) {
                 assertThat(row(5)).isEqualTo(Map.of("id", "5", "name", "n2", "email", big));
             } else {
                 assertThat(commands.get(USERS_KEY + 5)).isEqualTo("{\"id\":5,\"name\":\"n2\",\"email\":\"" + big + "\"}");
             }
-            task.put(List.of(users.update(22, null, toasted), users.update(23, null,
+            putAndSettle(task, List.of(users.update(22, null, toasted), users.update(23, null,
                     users.row("id", 5, "name", "n3", "email", "__debezium_unavailable_value"))));
             assertThat(format.equals("hash") ? row(5).get("email") : commands.get(USERS_KEY + 5)).contains(big);
             assertThat(commands.keys("*").toString()).doesNotContain("unavailable");
@@ -181,7 +182,7 @@ class RedisSinkTaskIT {
     void jsonModeStoresTheRowAsOneDocumentWithNulls() {
         RedisSinkTask task = start(config(RedisSinkConfig.VALUE_FORMAT, "JSON"));
 
-        task.put(List.of(users.create(30, users.row("id", 6, "name", "q\"uote"))));
+        putAndSettle(task, List.of(users.create(30, users.row("id", 6, "name", "q\"uote"))));
 
         assertThat(commands.get(USERS_KEY + 6)).isEqualTo("{\"id\":6,\"name\":\"q\\\"uote\",\"email\":null}");
     }
@@ -192,7 +193,7 @@ class RedisSinkTaskIT {
         commands.rpush(USERS_KEY + 7, "someone else's list");
         SinkRecord clash = users.create(40, users.row("id", 7, "name", "x"));
 
-        task.put(List.of(clash, users.create(41, users.row("id", 8, "name", "y"))));
+        putAndSettle(task, List.of(clash, users.create(41, users.row("id", 8, "name", "y"))));
 
         assertThat(context.reported).hasSize(1);
         assertThat(context.reported.get(0).record()).isSameAs(clash);
@@ -207,7 +208,7 @@ class RedisSinkTaskIT {
         RedisSinkTask task = start(config(RedisSinkConfig.VALUE_MAX_BYTES, "1000"));
         SinkRecord big = users.create(60, users.row("id", 30, "name", "é".repeat(600)));
 
-        task.put(List.of(big, users.create(61, users.row("id", 31, "name", "small"))));
+        putAndSettle(task, List.of(big, users.create(61, users.row("id", 31, "name", "small"))));
 
         assertThat(context.reported).extracting(StubSinkTaskContext.Reported::record).containsExactly(big);
         assertThat(context.reported.get(0).error()).hasMessageContaining("value.max.bytes=1000")
@@ -223,7 +224,7 @@ class RedisSinkTaskIT {
         RedisSinkTask task = start(config);
         SinkRecord noKey = users.atOffset(55).record(null, null, null, Map.of("id", 1L));
 
-        assertThatThrownBy(() -> task.put(List.of(noKey))).isInstanceOf(ConnectException.class)
+        assertThatThrownBy(() -> putAndSettle(task, List.of(noKey))).isInstanceOf(ConnectException.class)
                 .hasMessageContaining("record pg.public.users-0@55").hasMessageContaining("has no key");
     }
 
@@ -237,13 +238,13 @@ class RedisSinkTaskIT {
         SinkRecord staleTombstone = users.tombstone(row);
         SinkRecord recreate = users.create(900, row);
 
-        task.put(List.of(plain));
+        putAndSettle(task, List.of(plain));
         assertThat(commands.hgetall("plain:k")).containsEntry("v", "1");
-        task.put(List.of(plainTombstone));
+        putAndSettle(task, List.of(plainTombstone));
         assertThat(commands.exists("plain:k")).isZero();
 
-        task.put(List.of(recreate));
-        task.put(List.of(staleTombstone));
+        putAndSettle(task, List.of(recreate));
+        putAndSettle(task, List.of(staleTombstone));
         assertThat(row(12)).as("a replayed tombstone from before the row's newest write").containsEntry("name",
                 "kept");
     }
@@ -258,10 +259,10 @@ class RedisSinkTaskIT {
             rows.add(users.create(1_000 + id, users.row("id", id, "name", "n")));
         }
         rows.add(accounts.create(5, accounts.row("id", 1)));
-        task.put(rows);
+        putAndSettle(task, rows);
 
-        task.put(List.of(users.truncate(5_000)));
-        task.put(List.of(users.create(10, users.row("id", 3, "name", "replayed from before the truncate"))));
+        putAndSettle(task, List.of(users.truncate(5_000)));
+        putAndSettle(task, List.of(users.create(10, users.row("id", 3, "name", "replayed from before the truncate"))));
 
         assertThat(commands.keys(USERS_KEY + "*")).isEmpty();
         assertThat(commands.exists("public.users2:1")).isEqualTo(1);
@@ -273,7 +274,7 @@ class RedisSinkTaskIT {
         TopicPartition partition = new TopicPartition(users.topic(), 0);
         users.atOffset(40);
 
-        task.put(List.of(users.create(1, users.row("id", 1)), users.create(2, users.row("id", 2))));
+        putAndSettle(task, List.of(users.create(1, users.row("id", 1)), users.create(2, users.row("id", 2))));
 
         assertThat(commands.hgetall("__pgr:offsets:{it-sink}")).containsEntry(users.topic() + "/0", "42");
         assertThat(task.preCommit(Map.of(partition, new org.apache.kafka.clients.consumer.OffsetAndMetadata(99))))
@@ -307,10 +308,10 @@ class RedisSinkTaskIT {
         SinkRecord deleted = users.record(key.schema(), key, flat,
                 new Struct(flat).put("id", 20).put("__lsn", 701L).put("__deleted", "true"));
 
-        task.put(List.of(created));
+        putAndSettle(task, List.of(created));
         assertThat(row(20)).isEqualTo(Map.of("id", "20", "name", "flat"));
-        task.put(List.of(deleted));
-        task.put(List.of(created));
+        putAndSettle(task, List.of(deleted));
+        putAndSettle(task, List.of(created));
 
         assertThat(commands.exists(USERS_KEY + 20)).isZero();
     }
@@ -328,7 +329,7 @@ class RedisSinkTaskIT {
     void restartedRedisThatLostItsDataMakesTheTaskRewind() {
         RedisSinkTask task = start(config());
         users.atOffset(0);
-        task.put(List.of(users.create(1, users.row("id", 1)), users.create(2, users.row("id", 2))));
+        putAndSettle(task, List.of(users.create(1, users.row("id", 1)), users.create(2, users.row("id", 2))));
         context.seeks.clear();
 
         redis.restart();
@@ -341,11 +342,11 @@ class RedisSinkTaskIT {
     @Test
     void unreachableRedisMakesTheBatchRetriableWithBackoffAndNothingReported() {
         RedisSinkTask task = start(config());
-        task.put(List.of(users.create(1, users.row("id", 1))));
+        putAndSettle(task, List.of(users.create(1, users.row("id", 1))));
         redis.kill();
 
         for (int attempt = 0; attempt < 3; attempt++) {
-            assertThatThrownBy(() -> task.put(List.of(users.create(2, users.row("id", 2)))))
+            assertThatThrownBy(() -> putAndSettle(task, List.of(users.create(2, users.row("id", 2)))))
                     .isInstanceOf(RetriableException.class);
         }
 

@@ -1,5 +1,6 @@
 package io.github.pgredis.sink;
 
+import static io.github.pgredis.sink.testing.StubSinkTaskContext.putAndSettle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;
@@ -50,7 +51,7 @@ class RedisSinkTlsIT {
         task.start(config());
         try {
             task.open(List.of(new TopicPartition(users.topic(), 0)));
-            task.put(List.of(users.create(10, users.row("id", 1, "name", "over tls"))));
+            putAndSettle(task, List.of(users.create(10, users.row("id", 1, "name", "over tls"))));
         } finally {
             task.stop();
         }

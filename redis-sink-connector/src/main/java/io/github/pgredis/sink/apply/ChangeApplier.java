@@ -1,19 +1,15 @@
 package io.github.pgredis.sink.apply;
 
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 import io.github.pgredis.sink.RedisSinkConfig.TruncateMode;
-import io.github.pgredis.sink.apply.BatchOutcome.Failed;
 import io.github.pgredis.sink.errors.RecordException;
 import io.github.pgredis.sink.errors.RedisFailure;
 import io.github.pgredis.sink.event.ChangeEvent;
@@ -25,8 +21,9 @@ import io.github.pgredis.sink.redis.ChangeWriter;
 import io.github.pgredis.sink.redis.RedisSession;
 
 /**
- * Applies one batch of records to Redis: decode, map to keys, collapse per key, write pipelined, and sort failures
- * into the record's own (reported, the rest applied), transient (the batch is retried) and fatal (the task fails).
+ * Applies one batch of records to Redis: decode, map to keys, collapse per key and send the writes pipelined; the
+ * {@link PendingBatch} sorts the replies into the record's own failures (reported, the rest applied), transient
+ * (the batch is sent again) and fatal (the task fails).
  */
 public final class ChangeApplier {
     private final ChangeEventDecoder decoder;
@@ -46,29 +43,31 @@ public final class ChangeApplier {
         this.valueMaxBytes = valueMaxBytes;
     }
 
-    public BatchOutcome apply(RedisSession session, Collection<SinkRecord> records) {
-        List<Failed> failed = new ArrayList<>();
-        Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+    /**
+     * Decodes, maps and collapses the records and sends their writes pipelined, without waiting for the replies;
+     * a truncate waits for the writes before it. Records that cannot be applied are in the outcome.
+     */
+    public PendingBatch send(RedisSession session, List<SinkRecord> records) {
+        PendingBatch batch = new PendingBatch(records);
         Map<String, RowWrite> segment = new LinkedHashMap<>();
-        int applied = 0;
         for (SinkRecord record : records) {
-            nextOffsets.merge(new TopicPartition(record.originalTopic(), record.originalKafkaPartition()),
-                    record.originalKafkaOffset() + 1, Math::max);
+            batch.advance(record);
             try {
                 ChangeEvent event = decoder.decode(record);
                 if (event.isTruncate()) {
-                    applied += write(session, segment, failed);
+                    send(session, segment, batch);
                     truncate(session, event);
                 } else {
                     RowWrite write = toWrite(event);
                     segment.merge(write.key(), write, RowWrite::followedBy);
                 }
             } catch (RecordException e) {
-                failed.add(new Failed(record, e));
+                batch.fail(record, e);
             }
         }
-        applied += write(session, segment, failed);
-        return new BatchOutcome(failed, nextOffsets, applied);
+        send(session, segment, batch);
+        session.flush();
+        return batch;
     }
 
     private RowWrite toWrite(ChangeEvent event) {
@@ -88,44 +87,14 @@ public final class ChangeApplier {
         return new RowWrite(key, kind, event.version(), event.offset(), row, event.record());
     }
 
-    /** Writes the collected segment and empties it; returns how many keys Redis took. */
-    private int write(RedisSession session, Map<String, RowWrite> segment, List<Failed> failed) {
+    /** Queues the collected segment's writes and empties it. */
+    private void send(RedisSession session, Map<String, RowWrite> segment, PendingBatch batch) {
         if (segment.isEmpty()) {
-            return 0;
+            return;
         }
         List<RowWrite> writes = new ArrayList<>(segment.values());
         segment.clear();
-        List<RuntimeException> failures = writer.apply(session, writes);
-        RuntimeException transientFailure = null;
-        RedisFailure transientKind = null;
-        int applied = 0;
-        for (int i = 0; i < writes.size(); i++) {
-            RuntimeException failure = failures.get(i);
-            if (failure == null) {
-                applied++;
-                continue;
-            }
-            RowWrite write = writes.get(i);
-            RedisFailure kind = RedisFailure.classify(failure);
-            switch (kind) {
-                case RECORD -> {
-                    for (SinkRecord record : write.records()) {
-                        failed.add(new Failed(record, new RecordException("Redis refused key '" + write.key()
-                                + "' for " + ChangeEvent.describe(record) + ": " + failure.getMessage(), failure)));
-                    }
-                }
-                case FATAL -> throw new ConnectException("Redis refused the write of key '" + write.key() + "' for "
-                        + ChangeEvent.describe(write.records().get(0)) + ": " + failure.getMessage(), failure);
-                default -> {
-                    transientFailure = failure;
-                    transientKind = kind;
-                }
-            }
-        }
-        if (transientFailure != null) {
-            throw new TransientBatchException(transientKind, transientFailure);
-        }
-        return applied;
+        batch.sent(writes, writer.send(session, writes));
     }
 
     private void truncate(RedisSession session, ChangeEvent event) {

@@ -28,19 +28,23 @@ public final class ChangeWriter {
         this.retentionMs = Long.toString(deleteMarkerRetentionMs);
     }
 
-    /**
-     * Applies the writes in one pipeline and returns, per write and in order, its failure or null when Redis applied
-     * it (or already held a newer version).
-     */
-    public List<RuntimeException> apply(RedisSession session, List<RowWrite> writes) {
+    /** Queues the writes on the session's pipeline, in order; the caller flushes and checks the replies. */
+    public List<RedisFuture<Long>> send(RedisSession session, List<RowWrite> writes) {
         List<RedisFuture<Long>> replies = new ArrayList<>(writes.size());
         for (RowWrite write : writes) {
             replies.add(LuaScript.APPLY_CHANGE.call(session.commands(),
                     new String[] {write.key(), versionKeys.of(write.key())}, arguments(write)));
         }
-        session.flush();
-        long deadline = System.currentTimeMillis() + session.timeoutMs();
-        List<RuntimeException> failures = new ArrayList<>(writes.size());
+        return replies;
+    }
+
+    /**
+     * Waits for the replies of sent writes and returns, per write and in order, its failure or null when Redis
+     * applied it (or already held a newer version).
+     */
+    public static List<RuntimeException> failures(List<RedisFuture<Long>> replies, long timeoutMs) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        List<RuntimeException> failures = new ArrayList<>(replies.size());
         for (RedisFuture<Long> reply : replies) {
             try {
                 RedisSession.await(reply, deadline - System.currentTimeMillis());
@@ -102,7 +106,9 @@ public final class ChangeWriter {
             for (String key : page.getKeys()) {
                 deletes.add(RowWrite.truncated(key, version, offset));
             }
-            for (RuntimeException failure : apply(session, deletes)) {
+            List<RedisFuture<Long>> replies = send(session, deletes);
+            session.flush();
+            for (RuntimeException failure : failures(replies, session.timeoutMs())) {
                 if (failure != null && RedisFailure.classify(failure) != RedisFailure.RECORD) {
                     throw failure;
                 }

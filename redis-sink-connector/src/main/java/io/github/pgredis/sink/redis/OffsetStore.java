@@ -45,14 +45,18 @@ public final class OffsetStore {
 
     /** Records next offsets, refused (RUNID_CHANGED) if the server is no longer the one the session checked. */
     public void record(RedisSession session, Map<TopicPartition, Long> nextOffsets) {
+        session.execute(send(session, nextOffsets));
+    }
+
+    /** Queues {@link #record} on the session's pipeline, ahead of writes sent after it. */
+    public RedisFuture<Long> send(RedisSession session, Map<TopicPartition, Long> nextOffsets) {
         List<String> args = new ArrayList<>(1 + nextOffsets.size() * 2);
         args.add(session.runId());
         nextOffsets.forEach((partition, offset) -> {
             args.add(field(partition));
             args.add(Long.toString(offset));
         });
-        session.execute(LuaScript.RECORD_OFFSETS.call(session.commands(), new String[] {key},
-                args.toArray(new String[0])));
+        return LuaScript.RECORD_OFFSETS.call(session.commands(), new String[] {key}, args.toArray(new String[0]));
     }
 
     /** Applies Connect's alter or reset of the connector's offsets: a null offset removes the partition. */

@@ -37,19 +37,30 @@ end
 
 local kept = tonumber(ARGV[5])
 if op == 'hash' then
-  local keptPairs = {}
+  -- Overwrite in place; only when the row held fields beyond the new ones and the kept ones (a column became NULL,
+  -- or a stranger's field) are those removed. Kept (unchanged TOAST) fields are not touched.
+  local fieldCount = (#ARGV - 5 - kept) / 2
   if rowType == 'hash' then
+    local before = redis.call('HLEN', KEYS[1])
+    local keptPresent = 0
     for i = 6, 5 + kept do
-      local value = redis.call('HGET', KEYS[1], ARGV[i])
-      if value then
-        keptPairs[#keptPairs + 1] = ARGV[i]
-        keptPairs[#keptPairs + 1] = value
-      end
+      keptPresent = keptPresent + redis.call('HEXISTS', KEYS[1], ARGV[i])
     end
-    redis.call('DEL', KEYS[1])
+    local added = 0
+    if fieldCount > 0 then added = redis.call('HSET', KEYS[1], unpack(ARGV, 6 + kept)) end
+    if before + added > fieldCount + keptPresent then
+      local wanted = {}
+      for i = 6, 5 + kept do wanted[ARGV[i]] = true end
+      for i = 6 + kept, #ARGV, 2 do wanted[ARGV[i]] = true end
+      local stale = {}
+      for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+        if not wanted[field] then stale[#stale + 1] = field end
+      end
+      redis.call('HDEL', KEYS[1], unpack(stale))
+    end
+  elseif fieldCount > 0 then
+    redis.call('HSET', KEYS[1], unpack(ARGV, 6 + kept))
   end
-  if #ARGV > 5 + kept then redis.call('HSET', KEYS[1], unpack(ARGV, 6 + kept)) end
-  if #keptPairs > 0 then redis.call('HSET', KEYS[1], unpack(keptPairs)) end
 else
   local doc = ARGV[6 + kept]
   if kept > 0 and rowType == 'string' then

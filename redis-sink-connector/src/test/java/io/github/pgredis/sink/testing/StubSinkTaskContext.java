@@ -30,12 +30,18 @@ public final class StubSinkTaskContext implements SinkTaskContext {
         this.configs = configs;
     }
 
-    /** Connect redelivers a batch after a RetriableException; so does this, for up to 20 seconds. */
+    /**
+     * Connect redelivers a batch after a RetriableException and otherwise goes on with the next (here empty) one;
+     * so does this, for up to 20 seconds.
+     */
     public static void putAsConnectRetries(org.apache.kafka.connect.sink.SinkTask task, List<SinkRecord> batch) {
         long deadline = System.currentTimeMillis() + 20_000;
+        List<SinkRecord> delivering = batch;
         while (true) {
             try {
-                task.put(batch);
+                task.put(delivering);
+                delivering = List.of();
+                task.put(delivering);
                 return;
             } catch (org.apache.kafka.connect.errors.RetriableException e) {
                 if (System.currentTimeMillis() > deadline) {
@@ -44,6 +50,15 @@ public final class StubSinkTaskContext implements SinkTaskContext {
                 ConnectClusters.sleep(50);
             }
         }
+    }
+
+    /**
+     * Delivers a batch and then, as Connect's next poll does when nothing new arrived, an empty one: the task checks
+     * a batch's replies when the next delivery comes, so after this the batch is in Redis or its failure thrown.
+     */
+    public static void putAndSettle(org.apache.kafka.connect.sink.SinkTask task, List<SinkRecord> batch) {
+        task.put(batch);
+        task.put(List.of());
     }
 
     @Override

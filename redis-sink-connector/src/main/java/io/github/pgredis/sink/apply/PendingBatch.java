@@ -1,0 +1,94 @@
+package io.github.pgredis.sink.apply;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+import io.github.pgredis.sink.apply.BatchOutcome.Failed;
+import io.github.pgredis.sink.errors.RecordException;
+import io.github.pgredis.sink.errors.RedisFailure;
+import io.github.pgredis.sink.event.ChangeEvent;
+import io.github.pgredis.sink.redis.ChangeWriter;
+import io.lettuce.core.RedisFuture;
+
+/**
+ * A batch sent to Redis whose replies have not been checked yet. The task checks them when the next batch arrives,
+ * so that Redis applies one batch while Connect reads and converts the next.
+ */
+public final class PendingBatch {
+    private record Sent(List<RowWrite> writes, List<RedisFuture<Long>> replies) {
+    }
+
+    private final List<SinkRecord> records;
+    private final List<Failed> failed = new ArrayList<>();
+    private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+    private final List<Sent> sent = new ArrayList<>();
+
+    PendingBatch(List<SinkRecord> records) {
+        this.records = records;
+    }
+
+    /** Every record of the batch, to send again when Redis failed it. */
+    public List<SinkRecord> records() {
+        return records;
+    }
+
+    void advance(SinkRecord record) {
+        nextOffsets.merge(new TopicPartition(record.originalTopic(), record.originalKafkaPartition()),
+                record.originalKafkaOffset() + 1, Math::max);
+    }
+
+    void fail(SinkRecord record, RecordException error) {
+        failed.add(new Failed(record, error));
+    }
+
+    void sent(List<RowWrite> writes, List<RedisFuture<Long>> replies) {
+        sent.add(new Sent(writes, replies));
+    }
+
+    /**
+     * Waits for every reply and sorts the failures: a record's own go to the outcome, a transient one fails the
+     * whole batch with {@link TransientBatchException}, a fatal one fails the task.
+     */
+    public BatchOutcome complete(long timeoutMs) {
+        RuntimeException transientFailure = null;
+        RedisFailure transientKind = null;
+        int applied = 0;
+        for (Sent batch : sent) {
+            List<RuntimeException> failures = ChangeWriter.failures(batch.replies(), timeoutMs);
+            for (int i = 0; i < failures.size(); i++) {
+                RuntimeException failure = failures.get(i);
+                if (failure == null) {
+                    applied++;
+                    continue;
+                }
+                RowWrite write = batch.writes().get(i);
+                RedisFailure kind = RedisFailure.classify(failure);
+                switch (kind) {
+                    case RECORD -> {
+                        for (SinkRecord record : write.records()) {
+                            fail(record, new RecordException("Redis refused key '" + write.key() + "' for "
+                                    + ChangeEvent.describe(record) + ": " + failure.getMessage(), failure));
+                        }
+                    }
+                    case FATAL -> throw new ConnectException("Redis refused the write of key '" + write.key()
+                            + "' for " + ChangeEvent.describe(write.records().get(0)) + ": " + failure.getMessage(),
+                            failure);
+                    default -> {
+                        transientFailure = failure;
+                        transientKind = kind;
+                    }
+                }
+            }
+        }
+        if (transientFailure != null) {
+            throw new TransientBatchException(transientKind, transientFailure);
+        }
+        return new BatchOutcome(failed, nextOffsets, applied);
+    }
+}
