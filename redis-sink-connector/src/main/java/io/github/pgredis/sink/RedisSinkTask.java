@@ -1,7 +1,9 @@
 package io.github.pgredis.sink;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -38,13 +40,19 @@ import io.lettuce.core.RedisFuture;
  * assignment, the offsets Redis acknowledged, rewinds to the offsets Redis holds, and turns failures into Connect's
  * retry, dead-letter and failure paths.
  *
- * <p>A batch is sent pipelined and its replies are checked when the next batch arrives (or at the offset commit),
- * so Redis applies one batch while Connect fetches and converts the next. Only checked batches count as
- * acknowledged; a batch Redis failed is sent again, ahead of the next, so per-partition order is kept.
+ * <p>A batch is sent pipelined and its replies are checked only when a later batch arrives (or at an empty delivery,
+ * a commit, a rebalance), so Redis applies batches while Connect fetches and converts the next. Only checked batches
+ * count as acknowledged; batches Redis failed are sent again, in order, ahead of the next, so per-partition order
+ * is kept.
  */
 public class RedisSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(RedisSinkTask.class);
     private static final long SERVER_CHECK_INTERVAL_MS = 1_000L;
+    /**
+     * Batches sent before the oldest one's replies are checked: two let Redis work through one batch's tail while
+     * the next is sent and Connect converts a third, absorbing pauses on either side.
+     */
+    private static final int MAX_IN_FLIGHT = 2;
 
     private final Time time;
     private RedisSinkConfig config;
@@ -61,15 +69,14 @@ public class RedisSinkTask extends SinkTask {
     private final Map<TopicPartition, Long> acknowledged = new HashMap<>();
     /** Acknowledged offsets not yet in Redis: written ahead of the next batch, or at once when idle. */
     private final Map<TopicPartition, Long> unrecorded = new HashMap<>();
-    /** The batch Redis is applying; its replies are checked when the next batch arrives. */
-    private PendingBatch inFlight;
-    private OffsetsWrite offsetsInFlight;
-    /** Records sent but not confirmed (in flight, or failed): sent again ahead of the next batch. */
-    private List<SinkRecord> unconfirmed = List.of();
+    /** Batches Redis is applying, oldest first, each with the offsets write sent ahead of it. */
+    private final Deque<InFlight> inFlight = new ArrayDeque<>();
+    /** Records of batches Redis failed, in order: sent again ahead of the next batch. */
+    private List<SinkRecord> toResend = List.of();
     /** A failure found while committing: fails the task, or is retried, at the next put. */
     private RuntimeException deferredFailure;
 
-    private record OffsetsWrite(Map<TopicPartition, Long> offsets, RedisFuture<Long> reply) {
+    private record InFlight(PendingBatch batch, Map<TopicPartition, Long> offsets, RedisFuture<Long> offsetsReply) {
     }
 
     public RedisSinkTask() {
@@ -134,7 +141,7 @@ public class RedisSinkTask extends SinkTask {
         pendingRewind.removeAll(partitions);
         acknowledged.keySet().removeAll(partitions);
         unrecorded.keySet().removeAll(partitions);
-        unconfirmed = withoutPartitions(unconfirmed, new HashSet<>(partitions));
+        toResend = withoutPartitions(toResend, new HashSet<>(partitions));
     }
 
     @Override
@@ -146,11 +153,13 @@ public class RedisSinkTask extends SinkTask {
                 throw failure;
             }
             RedisSession redis = session();
-            settle();
-            List<SinkRecord> batch = unconfirmed;
+            while (inFlight.size() >= (records.isEmpty() ? 1 : MAX_IN_FLIGHT)) {
+                settleOldest();
+            }
+            List<SinkRecord> batch = toResend;
             if (!records.isEmpty()) {
-                batch = new ArrayList<>(unconfirmed.size() + records.size());
-                batch.addAll(unconfirmed);
+                batch = new ArrayList<>(toResend.size() + records.size());
+                batch.addAll(toResend);
                 batch.addAll(records);
             }
             if (!pendingRewind.isEmpty()) {
@@ -161,11 +170,10 @@ public class RedisSinkTask extends SinkTask {
                 checkServerPeriodically(redis);
                 return;
             }
-            if (!unrecorded.isEmpty()) {
-                offsetsInFlight = new OffsetsWrite(Map.copyOf(unrecorded), offsetStore.send(redis, unrecorded));
-            }
-            inFlight = applier.send(redis, batch);
-            unconfirmed = batch;
+            Map<TopicPartition, Long> offsets = Map.copyOf(unrecorded);
+            RedisFuture<Long> offsetsReply = offsets.isEmpty() ? null : offsetStore.send(redis, offsets);
+            inFlight.addLast(new InFlight(applier.send(redis, batch), offsets, offsetsReply));
+            toResend = List.of();
             lastServerCheckMs = time.milliseconds();
         } catch (TransientBatchException e) {
             handleRedisFailure(e.failure(), (RuntimeException) e.getCause());
@@ -177,29 +185,33 @@ public class RedisSinkTask extends SinkTask {
     }
 
     /**
-     * Checks the replies of what was sent last: offsets first (refused when Redis is another server now), then the
-     * batch, whose records become acknowledged or, on a transient failure, stay unconfirmed to be sent again.
+     * Checks the replies of the oldest batch in flight: its offsets write first (refused when Redis is another server
+     * now), then its writes. Its records become acknowledged; on a failure every batch in flight is kept, in order,
+     * to be sent again.
      */
-    private void settle() {
-        OffsetsWrite offsets = offsetsInFlight;
-        PendingBatch batch = inFlight;
-        offsetsInFlight = null;
-        inFlight = null;
-        if (offsets != null) {
-            RedisSession.await(offsets.reply(), session.timeoutMs());
-            offsets.offsets().forEach(unrecorded::remove);
+    private void settleOldest() {
+        InFlight oldest = inFlight.peekFirst();
+        BatchOutcome outcome;
+        try {
+            if (oldest.offsetsReply() != null) {
+                RedisSession.await(oldest.offsetsReply(), session.timeoutMs());
+                oldest.offsets().forEach(unrecorded::remove);
+            }
+            outcome = oldest.batch().complete(session.timeoutMs());
+        } catch (RuntimeException e) {
+            List<SinkRecord> again = new ArrayList<>();
+            inFlight.forEach(sent -> again.addAll(sent.batch().records()));
+            inFlight.clear();
+            toResend = again;
+            throw e;
         }
-        if (batch == null) {
-            return;
-        }
-        BatchOutcome outcome = batch.complete(session.timeoutMs());
+        inFlight.removeFirst();
         report(outcome.failed());
         acknowledged.putAll(outcome.nextOffsets());
         unrecorded.putAll(outcome.nextOffsets());
-        unconfirmed = List.of();
         backoff.reset();
-        log.debug("Applied {} records as {} key writes ({} sent to the error reporter)", batch.records().size(),
-                outcome.applied(), outcome.failed().size());
+        log.debug("Applied {} records as {} key writes ({} sent to the error reporter)",
+                oldest.batch().records().size(), outcome.applied(), outcome.failed().size());
     }
 
     /**
@@ -207,11 +219,10 @@ public class RedisSinkTask extends SinkTask {
      * batch is sent again (or rewound), or the task fails.
      */
     private void settleQuietly() {
-        if (inFlight == null && offsetsInFlight == null) {
-            return;
-        }
         try {
-            settle();
+            while (!inFlight.isEmpty()) {
+                settleOldest();
+            }
         } catch (RuntimeException e) {
             deferredFailure = e;
         }
@@ -282,6 +293,7 @@ public class RedisSinkTask extends SinkTask {
     private void rewindAllAssigned() {
         log.warn("Redis run_id changed to {}: the server restarted or was restored; rewinding {} partitions to the "
                 + "offsets it holds", session.runId(), assigned.size());
+        inFlight.clear();
         pendingRewind.addAll(assigned);
         rewindPending();
     }
@@ -296,7 +308,7 @@ public class RedisSinkTask extends SinkTask {
             acknowledged.put(partition, next);
             unrecorded.remove(partition);
         }
-        unconfirmed = withoutPartitions(unconfirmed, seek.keySet());
+        toResend = withoutPartitions(toResend, seek.keySet());
         context.offset(seek);
         pendingRewind.clear();
         log.info("Positioned {} partitions at the offsets Redis holds: {}", seek.size(), seek);
