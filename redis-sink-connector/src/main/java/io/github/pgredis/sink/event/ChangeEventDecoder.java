@@ -152,9 +152,9 @@ public final class ChangeEventDecoder {
         Long lastCommit = null;
         Long change = null;
         if (sequence != null) {
-            List<Long> parts = parseSequence(record, sequence.toString());
-            lastCommit = parts.get(0);
-            change = parts.get(1);
+            Long[] positions = parseSequence(record, sequence.toString());
+            lastCommit = positions[0];
+            change = positions[1];
         }
         if (change == null) {
             change = lsn;
@@ -168,21 +168,59 @@ public final class ChangeEventDecoder {
         return ChangeVersion.ofSourcePosition(epoch, lastCommit != null ? lastCommit : change, change);
     }
 
-    private static List<Long> parseSequence(SinkRecord record, String sequence) {
-        String trimmed = sequence.trim();
-        if (!trimmed.startsWith("[") || !trimmed.endsWith("]")) {
+    /**
+     * Debezium's {@code source.sequence}, {@code ["<last commit LSN>","<this change's LSN>"]} with either element
+     * possibly null, as {@code {lastCommit, change}}; with more elements the last two count, with one it is the
+     * change's. Read by hand: it is parsed for every record.
+     */
+    private static Long[] parseSequence(SinkRecord record, String sequence) {
+        Long[] positions = new Long[2];
+        int at = skipSpaces(sequence, 0);
+        boolean readable = at < sequence.length() && sequence.charAt(at) == '[';
+        int elements = 0;
+        while (readable) {
+            at = skipSpaces(sequence, at + 1);
+            Long position = null;
+            if (sequence.startsWith("null", at)) {
+                at += 4;
+            } else {
+                boolean quoted = at < sequence.length() && sequence.charAt(at) == '"';
+                int digits = quoted ? at + 1 : at;
+                int end = digits;
+                while (end < sequence.length() && Character.isDigit(sequence.charAt(end))) {
+                    end++;
+                }
+                if (end == digits || end - digits > 18 || quoted
+                        && (end == sequence.length() || sequence.charAt(end) != '"')) {
+                    readable = false;
+                    break;
+                }
+                position = Long.parseLong(sequence, digits, end, 10);
+                at = quoted ? end + 1 : end;
+            }
+            positions[0] = positions[1];
+            positions[1] = position;
+            elements++;
+            at = skipSpaces(sequence, at);
+            char next = at < sequence.length() ? sequence.charAt(at) : 0;
+            if (next == ']') {
+                readable = skipSpaces(sequence, at + 1) == sequence.length();
+                break;
+            }
+            readable = next == ',';
+        }
+        if (!readable || elements == 0) {
             throw new RecordException(ChangeEvent.describe(record) + " has an unreadable source.sequence");
         }
-        String[] parts = trimmed.substring(1, trimmed.length() - 1).split(",");
-        List<Long> positions = new ArrayList<>(2);
-        for (String part : parts) {
-            String token = part.trim().replace("\"", "");
-            positions.add(token.isEmpty() || token.equals("null") ? null : Long.parseLong(token));
+        return positions;
+    }
+
+    private static int skipSpaces(String text, int from) {
+        int at = from;
+        while (at < text.length() && text.charAt(at) == ' ') {
+            at++;
         }
-        while (positions.size() < 2) {
-            positions.add(0, null);
-        }
-        return positions.subList(positions.size() - 2, positions.size());
+        return at;
     }
 
     private ChangeVersion plainVersion(SinkRecord record, FieldAccess fields) {

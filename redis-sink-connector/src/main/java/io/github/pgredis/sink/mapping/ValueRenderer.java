@@ -210,12 +210,55 @@ public final class ValueRenderer {
     }
 
     private static String utcTimestamp(String zoned) {
+        if (isCanonicalUtc(zoned)) {
+            return zoned;
+        }
         try {
             OffsetDateTime parsed = OffsetDateTime.parse(zoned);
             return LOCAL_DATE_TIME.format(parsed.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime()) + "Z";
         } catch (DateTimeParseException e) {
             return zoned;
         }
+    }
+
+    /**
+     * Whether {@code text} already reads as {@link #utcTimestamp} would write it, as Debezium writes every
+     * timestamptz ({@code yyyy-MM-ddTHH:mm:ss}, a fraction without trailing zeros, {@code Z}): parsing and formatting
+     * it again is the costliest step of rendering a row. Not a date check: what does not parse is kept as sent anyway.
+     */
+    private static boolean isCanonicalUtc(String text) {
+        int length = text.length();
+        if (length < 20 || text.charAt(length - 1) != 'Z' || !hasPattern(text, "dddd-dd-ddTdd:dd:dd")) {
+            return false;
+        }
+        if (length == 20) {
+            return true;
+        }
+        if (text.charAt(19) != '.' || length > 30 || text.charAt(length - 2) == '0') {
+            return false;
+        }
+        for (int i = 20; i < length - 1; i++) {
+            if (!isAsciiDigit(text.charAt(i))) {
+                return false;
+            }
+        }
+        return length > 21;
+    }
+
+    /** Whether {@code text} starts with {@code pattern}, where each {@code d} of the pattern stands for a digit. */
+    private static boolean hasPattern(String text, String pattern) {
+        for (int i = 0; i < pattern.length(); i++) {
+            char expected = pattern.charAt(i);
+            char actual = text.charAt(i);
+            if (expected == 'd' ? !isAsciiDigit(actual) : actual != expected) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static BigDecimal variableScaleDecimal(Struct struct) {

@@ -96,6 +96,28 @@ class ChangeEventDecoderTest {
     }
 
     @Test
+    void sourceSequenceIsReadInEachFormDebeziumWrites() {
+        assertThat(versionWithSequence("[ \"500\" , \"450\" ]"))
+                .isEqualByComparingTo(versionWithSequence("[\"500\",\"450\"]"));
+        assertThat(versionWithSequence("[null,\"450\"]")).isEqualByComparingTo(versionWithSequence("[\"450\"]"))
+                .isEqualByComparingTo(versionWithSequence("[\"450\",\"450\"]"));
+        assertThat(versionWithSequence("[\"500\",\"450\"]")).isGreaterThan(versionWithSequence("[null,\"450\"]"));
+    }
+
+    @Test
+    void anUnreadableSourceSequenceIsTheRecordsFault() {
+        for (String sequence : List.of("\"500\",\"450\"", "[\"5x0\",\"450\"]", "[\"500\",]", "[]")) {
+            assertThatThrownBy(() -> versionWithSequence(sequence)).as(sequence)
+                    .isInstanceOf(RecordException.class).hasMessageContaining("unreadable source.sequence");
+        }
+    }
+
+    private ChangeVersion versionWithSequence(String sequence) {
+        Struct row = users.row("id", 1);
+        return decoder.decode(users.envelope("u", null, row, users.source(450L, sequence, null))).version();
+    }
+
+    @Test
     void flattenedRecordsUseTheirMetadataFieldsAndDropThem() {
         Schema flat = SchemaBuilder.struct()
                 .field("id", Schema.INT32_SCHEMA)

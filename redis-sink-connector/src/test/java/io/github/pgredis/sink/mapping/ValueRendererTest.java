@@ -77,12 +77,22 @@ class ValueRendererTest {
                 .isEqualTo("2024-01-01T10:00:30");
         assertThat(text(logical(Schema.Type.INT64, "io.debezium.time.NanoTimestamp"), -1L))
                 .isEqualTo("1969-12-31T23:59:59.999999999");
-        assertThat(text(logical(Schema.Type.STRING, "io.debezium.time.ZonedTimestamp"),
-                "2024-01-01T12:00:30.25+02:00")).isEqualTo("2024-01-01T10:00:30.25Z");
-        assertThat(text(logical(Schema.Type.STRING, "io.debezium.time.ZonedTimestamp"), "2024-01-01T10:00:00Z"))
-                .isEqualTo("2024-01-01T10:00:00Z");
         assertThat(text(logical(Schema.Type.INT64, "io.debezium.time.MicroDuration"), 90_000_000L))
                 .isEqualTo("PT1M30S");
+    }
+
+    @Test
+    void zonedTimestampsAreUtcWithoutTrailingZeros() {
+        Schema zoned = logical(Schema.Type.STRING, "io.debezium.time.ZonedTimestamp");
+        assertThat(text(zoned, "2024-01-01T12:00:30.25+02:00")).isEqualTo("2024-01-01T10:00:30.25Z");
+        assertThat(text(zoned, "2024-01-01T10:00:00Z")).isEqualTo("2024-01-01T10:00:00Z");
+        assertThat(text(zoned, "2024-01-01T10:00:30.123456Z")).isEqualTo("2024-01-01T10:00:30.123456Z");
+        assertThat(text(zoned, "2024-01-01T10:00:30.120Z")).isEqualTo("2024-01-01T10:00:30.12Z");
+        assertThat(text(zoned, "2024-01-01T10:00:30.000Z")).isEqualTo("2024-01-01T10:00:30Z");
+        assertThat(text(zoned, "2024-01-01T10:00Z")).isEqualTo("2024-01-01T10:00:00Z");
+        assertThat(text(zoned, "+10000-01-01T00:00:00+01:00")).isEqualTo("9999-12-31T23:00:00Z");
+        assertThat(text(zoned, "2024-02-30T10:00:00Z")).as("not a date: kept").isEqualTo("2024-02-30T10:00:00Z");
+        assertThat(text(zoned, "infinity")).isEqualTo("infinity");
     }
 
     @Test
