@@ -1,26 +1,26 @@
 package io.github.pgredis.bench;
 
-import java.util.Map;
 import java.util.Properties;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.storage.Converter;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
-/** Fills a topic with Debezium change events in JsonConverter's format with schemas, as Debezium's default. */
+/** Fills a topic with Debezium change events in a given wire format. */
 final class TopicLoader {
     private TopicLoader() {
     }
 
     /** Creates {@code topic} and writes {@code changes} change events of {@code rows}; returns the bytes written. */
-    static long load(EmbeddedConnectCluster connect, String topic, int partitions, OrderRows rows, long changes) {
+    static long load(EmbeddedConnectCluster connect, String topic, int partitions, OrderRows rows, long changes,
+            WireFormat format) {
         connect.kafka().createTopic(topic, partitions);
-        JsonConverter keys = converter(true);
-        JsonConverter values = converter(false);
+        Converter keys = format.converter(true);
+        Converter values = format.converter(false);
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers());
         props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
@@ -39,11 +39,5 @@ final class TopicLoader {
             producer.flush();
         }
         return bytes;
-    }
-
-    private static JsonConverter converter(boolean isKey) {
-        JsonConverter converter = new JsonConverter();
-        converter.configure(Map.of("schemas.enable", "true"), isKey);
-        return converter;
     }
 }

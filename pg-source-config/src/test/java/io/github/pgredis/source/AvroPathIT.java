@@ -19,6 +19,7 @@ import org.junit.jupiter.api.TestInstance;
 import io.github.pgredis.sink.RedisSinkConfig;
 import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.testing.PostgresServer;
+import io.github.pgredis.sink.testing.RegistryServer;
 import io.github.pgredis.sink.testing.RedisServer;
 import io.github.pgredis.verify.ConsistencyVerifier;
 
@@ -38,7 +39,7 @@ class AvroPathIT {
     @BeforeAll
     void start() throws Exception {
         postgres = PostgresServer.start();
-        registry = RegistryServer.start();
+        registry = RegistryServer.start(Path.of("target", "apicurio-registry"));
         jsonRedis = RedisServer.start();
         avroRedis = RedisServer.start();
         connect = ConnectClusters.start("avro", 1);

@@ -1,4 +1,4 @@
-package io.github.pgredis.source;
+package io.github.pgredis.sink.testing;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,11 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import io.github.pgredis.sink.testing.FreePorts;
-
-/** Apicurio Registry (its Quarkus runner from Maven Central) as a process owned by the test. */
-final class RegistryServer implements AutoCloseable {
+/**
+ * Apicurio Registry (its Quarkus runner from Maven Central, unpacked by the module's build) as a process owned by the
+ * caller.
+ */
+public final class RegistryServer implements AutoCloseable {
     private final Process process;
     private final int port;
 
@@ -22,17 +22,18 @@ final class RegistryServer implements AutoCloseable {
         this.port = port;
     }
 
-    static RegistryServer start() throws IOException, InterruptedException {
-        Path home = Path.of("target", "apicurio-registry");
+    /** Starts the runner jar found in {@code home}; its output goes to {@code home}'s sibling apicurio-registry.log. */
+    public static RegistryServer start(Path home) throws IOException, InterruptedException {
         Path runner;
         try (Stream<Path> files = Files.list(home)) {
             runner = files.filter(path -> path.getFileName().toString().endsWith("-runner.jar")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no Apicurio runner jar under " + home));
         }
+        Path log = home.resolveSibling("apicurio-registry.log");
         int port = FreePorts.next();
         Process process = new ProcessBuilder("java", "-Xmx256m", "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port, "-jar", runner.toAbsolutePath().toString())
-                .redirectErrorStream(true).redirectOutput(Path.of("target", "apicurio-registry.log").toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile())
                 .start();
         RegistryServer server = new RegistryServer(process, port);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
@@ -50,20 +51,20 @@ final class RegistryServer implements AutoCloseable {
                 // still starting
             }
             if (!process.isAlive()) {
-                throw new IllegalStateException("Apicurio Registry exited; see target/apicurio-registry.log");
+                throw new IllegalStateException("Apicurio Registry exited; see " + log);
             }
             Thread.sleep(200);
         }
         server.close();
-        throw new IllegalStateException("Apicurio Registry did not start; see target/apicurio-registry.log");
+        throw new IllegalStateException("Apicurio Registry did not start; see " + log);
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
     /** Apicurio's native API, which its AvroConverter speaks. */
-    String apiUrl() {
+    public String apiUrl() {
         return url() + "/apis/registry/v2";
     }
 
