@@ -18,7 +18,7 @@ import io.github.pgredis.sink.testing.RegistryServer;
 
 /**
  * Every benchmark in one run on one machine, ending with {@code RESULT <name> <value> <unit>} lines
- * (docs/benchmarks.md). Sizes: -Dbench.changes (200000), -Dbench.keys (10000), -Dbench.bigKeys (1000000);
+ * (docs/benchmarks.md). Sizes: -Dbench.changes (1000000), -Dbench.keys (10000), -Dbench.bigKeys (1000000);
  * -Dbench.only=throughput or latency runs one half.
  */
 public final class Benchmarks {
@@ -27,7 +27,7 @@ public final class Benchmarks {
     private final List<String> results = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
-        long changes = Long.getLong("bench.changes", 200_000);
+        long changes = Long.getLong("bench.changes", 1_000_000);
         int keys = Integer.getInteger("bench.keys", 10_000);
         int bigKeys = Integer.getInteger("bench.bigKeys", 1_000_000);
         new Benchmarks().run(changes, keys, bigKeys);
@@ -66,8 +66,11 @@ public final class Benchmarks {
         results.forEach(System.out::println);
     }
 
-    /** What one connector run measured: its rate, the Redis memory its rows took, and its tasks' idle heap. */
-    private record Run(double rate, double redisBytesPerRow, long taskHeapBytes, double redisMicrosPerWrite) {
+    /** What one connector run measured, with the Redis memory its rows took and Redis's time per write. */
+    private record Run(ThroughputRun.Measurement measurement, double redisBytesPerRow, double redisMicrosPerWrite) {
+        double rate() {
+            return measurement.recordsPerSecond();
+        }
     }
 
     private void throughput(EmbeddedConnectCluster connect, RedisServer redis, long changes, int keys, int bigKeys)
@@ -78,7 +81,7 @@ public final class Benchmarks {
         progress("loading " + changes + " changes of " + keys + " rows into " + topic);
         long bytes = TopicLoader.load(connect, topic, PARTITIONS, rows, changes, json);
         result("topic_bytes_per_change", (double) bytes / changes, "bytes");
-        Runner runner = new Runner(new ThroughputRun(connect), redis);
+        Runner runner = new Runner(connect, redis);
         RedisBenchmark ceilings = new RedisBenchmark(redis);
         List<String> fields = fieldsOf(rows.row(1, 1));
         double ceilingHset = ceilings.hsetPerSecond(fields);
@@ -107,7 +110,12 @@ public final class Benchmarks {
         result("redis_micros_per_write_sink_hash", sinkHash.redisMicrosPerWrite(), "us");
         result("redis_micros_per_write_sink_json", sinkJson.redisMicrosPerWrite(), "us");
         result("redis_micros_per_write_pipelined_hset", pipelinedHset.redisMicrosPerWrite(), "us");
-        result("sink_task_heap_idle", sinkHash.taskHeapBytes() / 1048576.0, "MiB");
+        result("sink_task_heap_idle", sinkHash.measurement().taskHeapBytes() / 1048576.0, "MiB");
+        cpuPerRecord("null_sink", nullSink);
+        cpuPerRecord("sink_hash", sinkHash);
+        cpuPerRecord("sink_json", sinkJson);
+        cpuPerRecord("peer_sync_set", syncSet);
+        cpuPerRecord("peer_pipelined_hset", pipelinedHset);
 
         for (int tasks : new int[] {2, 4}) {
             Run nullTasks = runner.strategy(topic, json, "null", tasks, changes, keys);
@@ -136,7 +144,15 @@ public final class Benchmarks {
             result("sink_hash_avro_1task", sinkAvro.rate(), "records/s");
             result("sink_vs_null_ratio_avro", sinkAvro.rate() / nullAvro.rate(), "ratio");
             result("sink_vs_guarded_ceiling_ratio_avro", sinkAvro.rate() / ceilingGuarded, "ratio");
+            cpuPerRecord("null_sink_avro", nullAvro);
+            cpuPerRecord("sink_hash_avro", sinkAvro);
         }
+    }
+
+    /** Where a run's CPU went: on 2 shared cores the sum bounds the rate. */
+    private void cpuPerRecord(String name, Run run) {
+        result("cpu_us_per_record_jvm_" + name, run.measurement().jvmCpuMicrosPerRecord(), "us");
+        result("cpu_us_per_record_redis_" + name, run.measurement().redisCpuMicrosPerRecord(), "us");
     }
 
     private static List<String> fieldsOf(Struct row) {
@@ -154,8 +170,8 @@ public final class Benchmarks {
         private final RedisServer redis;
         private int runNumber;
 
-        Runner(ThroughputRun runs, RedisServer redis) {
-            this.runs = runs;
+        Runner(EmbeddedConnectCluster connect, RedisServer redis) {
+            this.runs = new ThroughputRun(connect, this::redisCpuMicros);
             this.redis = redis;
         }
 
@@ -201,7 +217,7 @@ public final class Benchmarks {
                 verify(valueFormat, changes, keys);
             }
             redis.commands().flushall();
-            return new Run(measurement.recordsPerSecond(), bytesPerRow, measurement.taskHeapBytes(), microsPerWrite);
+            return new Run(measurement, bytesPerRow, microsPerWrite);
         }
 
         /** Every sampled row at its last change: the quantity column counts a row's changes. */
@@ -237,6 +253,15 @@ public final class Benchmarks {
         private long usedMemory() {
             String info = redis.commands().info("memory");
             return Long.parseLong(info.replaceAll("(?s).*used_memory:(\\d+).*", "$1"));
+        }
+
+        private long redisCpuMicros() {
+            String info = redis.commands().info("cpu");
+            double seconds = 0;
+            for (String field : new String[] {"used_cpu_sys", "used_cpu_user"}) {
+                seconds += Double.parseDouble(info.replaceAll("(?s).*" + field + ":([0-9.]+).*", "$1"));
+            }
+            return (long) (seconds * 1e6);
         }
     }
 

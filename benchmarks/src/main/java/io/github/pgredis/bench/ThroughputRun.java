@@ -1,11 +1,13 @@
 package io.github.pgredis.bench;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.function.LongSupplier;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -22,20 +24,28 @@ import io.github.pgredis.sink.testing.ConnectClusters;
 final class ThroughputRun {
     private static final Duration TIMEOUT = Duration.ofMinutes(15);
     private final EmbeddedConnectCluster connect;
+    private final LongSupplier redisCpuMicros;
 
-    ThroughputRun(EmbeddedConnectCluster connect) {
+    /** {@code redisCpuMicros}: the CPU time the Redis server has used so far. */
+    ThroughputRun(EmbeddedConnectCluster connect, LongSupplier redisCpuMicros) {
         this.connect = connect;
+        this.redisCpuMicros = redisCpuMicros;
     }
 
     /**
-     * The rate of a connector over the whole topic, and the heap its tasks hold once idle: the heap after a full
-     * GC with the connector still running, less the heap after a full GC once it is deleted.
+     * The rate of a connector over the whole topic; the heap its tasks hold once idle (the heap after a full GC with
+     * the connector still running, less the heap after a full GC once it is deleted); and the CPU time per record,
+     * from the connector's creation to its last commit, of this JVM (broker, Connect, converter and sink together)
+     * and of the Redis server.
      */
-    record Measurement(double recordsPerSecond, long taskHeapBytes) {
+    record Measurement(double recordsPerSecond, long taskHeapBytes, double jvmCpuMicrosPerRecord,
+            double redisCpuMicrosPerRecord) {
     }
 
     /** Runs the connector {@code name} with {@code config} until it committed all {@code records} records. */
     Measurement run(String name, Map<String, String> config, long records) {
+        long jvmCpuBefore = jvmCpuNanos();
+        long redisCpuBefore = redisCpuMicros.getAsLong();
         long created = System.nanoTime();
         connect.configureConnector(name, config);
         List<long[]> samples = new ArrayList<>();
@@ -57,12 +67,19 @@ final class ThroughputRun {
             start = new long[] {created, 0};
         }
         long[] end = samples.get(samples.size() - 1);
+        double jvmCpu = (jvmCpuNanos() - jvmCpuBefore) / 1e3 / records;
+        double redisCpu = (double) (redisCpuMicros.getAsLong() - redisCpuBefore) / records;
         long withTasks = heapAfterGc();
         connect.deleteConnector(name);
         ConnectClusters.await(TIMEOUT, name + " deleted", () -> !connect.connectors().contains(name));
         ConnectClusters.sleep(1_000);
         long taskHeap = withTasks - heapAfterGc();
-        return new Measurement((end[1] - start[1]) * 1e9 / (end[0] - start[0]), taskHeap);
+        return new Measurement((end[1] - start[1]) * 1e9 / (end[0] - start[0]), taskHeap, jvmCpu, redisCpu);
+    }
+
+    private static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static long heapAfterGc() {
