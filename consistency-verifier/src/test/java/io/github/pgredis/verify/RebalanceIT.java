@@ -3,9 +3,11 @@ package io.github.pgredis.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -64,8 +66,11 @@ class RebalanceIT {
         }
         assertThat(ROWS + changes).as("changes streamed, snapshot included").isGreaterThanOrEqualTo(100_000);
         assertThat(membershipChanges).as("workers added and removed mid-stream").isGreaterThanOrEqualTo(3);
-        assertThat(connect.connectorStatus("redis-sink").tasks()).hasSize(3)
-                .allSatisfy(task -> assertThat(task.state()).isEqualTo("RUNNING"));
+        // a worker removed last hands its tasks on only after scheduled.rebalance.max.delay.ms
+        ConnectClusters.await(WAIT, "three sink tasks running", () -> {
+            List<ConnectorStateInfo.TaskState> tasks = connect.connectorStatus("redis-sink").tasks();
+            return tasks.size() == 3 && tasks.stream().allMatch(task -> task.state().equals("RUNNING"));
+        });
         assertThat(redis.commands().hget(CounterWorkload.rowKey(ROWS), "counter"))
                 .isEqualTo(postgres.query("SELECT counter FROM items WHERE id = " + ROWS));
     }
