@@ -35,7 +35,8 @@ interface FieldAccess {
 
         @Override
         public Object get(String name) {
-            return has(name) ? struct.get(name) : null;
+            Field field = struct.schema().field(name);
+            return field == null ? null : struct.get(field);
         }
 
         @Override
