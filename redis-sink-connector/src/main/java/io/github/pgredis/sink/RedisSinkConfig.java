@@ -2,6 +2,7 @@ package io.github.pgredis.sink;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -326,6 +327,11 @@ public final class RedisSinkConfig extends AbstractConfig {
 
     public long redisConnectTimeoutMs() {
         return getLong(REDIS_CONNECT_TIMEOUT_MS);
+    }
+
+    /** The topics whose key template is overridden, with their templates. */
+    public Map<String, KeyTemplate> keyTemplateOverrides() {
+        return Collections.unmodifiableMap(templateOverrides);
     }
 
     public KeyTemplate keyTemplate(String topic) {

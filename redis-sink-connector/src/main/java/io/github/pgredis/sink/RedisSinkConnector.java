@@ -81,11 +81,21 @@ public class RedisSinkConnector extends SinkConnector {
             values.get(RedisSinkConfig.REDIS_URI).addErrorMessage(e.getMessage());
             return result;
         }
-        if (config.truncateMode() == RedisSinkConfig.TruncateMode.DELETE
-                && !config.keyTemplate("").hasTablePrefix()) {
-            values.get(RedisSinkConfig.KEY_TEMPLATE).addErrorMessage("with truncate.mode=delete the key template "
-                    + "must start with the table (for example ${collection}:${key}) so a truncate can find the "
-                    + "table's keys; or set truncate.mode=ignore");
+        if (config.truncateMode() == RedisSinkConfig.TruncateMode.DELETE) {
+            if (!config.keyTemplate("").hasTablePrefix()) {
+                values.get(RedisSinkConfig.KEY_TEMPLATE).addErrorMessage("with truncate.mode=delete the key template "
+                        + "must start with the table (for example ${collection}:${key}) so a truncate can find the "
+                        + "table's keys; or set truncate.mode=ignore");
+            }
+            List<String> topics = config.keyTemplateOverrides().entrySet().stream()
+                    .filter(override -> override.getValue().startsWithKey()).map(Map.Entry::getKey).sorted()
+                    .toList();
+            if (!topics.isEmpty()) {
+                values.get(RedisSinkConfig.KEY_TEMPLATE_OVERRIDES).addErrorMessage("with truncate.mode=delete the key "
+                        + "templates of " + String.join(", ", topics) + " must put text for their table before the "
+                        + "key (for example orders:${key}) so a truncate can find the table's keys; or set "
+                        + "truncate.mode=ignore");
+            }
         }
         checkRedis(config, values);
         return result;

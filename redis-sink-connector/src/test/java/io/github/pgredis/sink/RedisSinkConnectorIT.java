@@ -248,10 +248,23 @@ class RedisSinkConnectorIT {
         aclUser.put(RedisSinkConfig.REDIS_PASSWORD, "s3cret");
         Map<String, String> badTemplate = sinkConfig(redis);
         badTemplate.put(RedisSinkConfig.KEY_TEMPLATE, "${table}");
+        Map<String, String> keyOnly = sinkConfig(redis);
+        keyOnly.put(RedisSinkConfig.KEY_TEMPLATE, "${key}");
+        Map<String, String> keyOnlyOverride = sinkConfig(redis);
+        keyOnlyOverride.put(RedisSinkConfig.KEY_TEMPLATE_OVERRIDES,
+                "pg.public.users=users:${key},pg.public.orders=${key}");
+        Map<String, String> keyOnlyIgnoringTruncates = new HashMap<>(keyOnlyOverride);
+        keyOnlyIgnoringTruncates.put(RedisSinkConfig.TRUNCATE_MODE, "ignore");
 
         assertThat(errors(unreachable)).containsOnlyKeys(RedisSinkConfig.REDIS_URI);
         assertThat(errors(wrongPassword)).containsOnlyKeys(RedisSinkConfig.REDIS_PASSWORD);
         assertThat(errors(badTemplate).get(RedisSinkConfig.KEY_TEMPLATE)).contains("must contain ${key}");
+        assertThat(errors(keyOnly)).containsOnlyKeys(RedisSinkConfig.KEY_TEMPLATE);
+        assertThat(errors(keyOnly).get(RedisSinkConfig.KEY_TEMPLATE)).contains("truncate.mode=delete");
+        assertThat(errors(keyOnlyOverride)).containsOnlyKeys(RedisSinkConfig.KEY_TEMPLATE_OVERRIDES);
+        assertThat(errors(keyOnlyOverride).get(RedisSinkConfig.KEY_TEMPLATE_OVERRIDES))
+                .contains("truncate.mode=delete", "pg.public.orders").doesNotContain("pg.public.users");
+        assertThat(errors(keyOnlyIgnoringTruncates)).isEmpty();
         assertThat(errors(sinkConfig(redis))).isEmpty();
         assertThat(errors(aclUser)).isEmpty();
     }

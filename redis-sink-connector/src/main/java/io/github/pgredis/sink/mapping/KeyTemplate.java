@@ -102,6 +102,11 @@ public final class KeyTemplate {
         }
     }
 
+    /** True when nothing comes before the first key placeholder: then no text is common to a table's keys. */
+    public boolean startsWithKey() {
+        return !parts.isEmpty() && parts.get(0) instanceof Placeholder placeholder && placeholder.isKey();
+    }
+
     /** True when the text before the first key placeholder names the table, so truncates can find its keys. */
     public boolean hasTablePrefix() {
         for (Part part : parts) {

@@ -97,6 +97,9 @@ class KeyTemplateTest {
         assertThat(DEFAULT.hasTablePrefix()).isTrue();
         assertThat(KeyTemplate.parse("${key}@${table}").hasTablePrefix()).isFalse();
         assertThat(KeyTemplate.parse("${schema}:${key}").hasTablePrefix()).isFalse();
+        assertThat(KeyTemplate.parse("${key}@${table}").startsWithKey()).isTrue();
+        assertThat(KeyTemplate.parse("orders:${key}").startsWithKey()).isFalse();
+        assertThat(DEFAULT.startsWithKey()).isFalse();
     }
 
     @Test
