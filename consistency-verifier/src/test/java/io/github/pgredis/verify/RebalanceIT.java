@@ -3,11 +3,9 @@ package io.github.pgredis.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +36,7 @@ class RebalanceIT {
     }
 
     @Test
-    void workersJoiningAndLeavingMidStreamLoseNothingAndNeverMoveARowBack() {
+    void workersJoiningAndLeavingMidStreamLoseNothingAndNeverMoveARowBack() throws InterruptedException {
         CounterWorkload workload = CounterWorkload.create(postgres, ROWS);
         workload.connect(connect, redis, Map.of());
         ConnectClusters.await(WAIT, "the snapshot in Redis", () -> workload.inSync(redis));
@@ -67,10 +65,8 @@ class RebalanceIT {
         assertThat(ROWS + changes).as("changes streamed, snapshot included").isGreaterThanOrEqualTo(100_000);
         assertThat(membershipChanges).as("workers added and removed mid-stream").isGreaterThanOrEqualTo(3);
         // a worker removed last hands its tasks on only after scheduled.rebalance.max.delay.ms
-        ConnectClusters.await(WAIT, "three sink tasks running", () -> {
-            List<ConnectorStateInfo.TaskState> tasks = connect.connectorStatus("redis-sink").tasks();
-            return tasks.size() == 3 && tasks.stream().allMatch(task -> task.state().equals("RUNNING"));
-        });
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("redis-sink", 3,
+                "three sink tasks running after the rebalances");
         assertThat(redis.commands().hget(CounterWorkload.rowKey(ROWS), "counter"))
                 .isEqualTo(postgres.query("SELECT counter FROM items WHERE id = " + ROWS));
     }

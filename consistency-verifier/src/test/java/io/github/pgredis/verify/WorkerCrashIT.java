@@ -79,9 +79,11 @@ class WorkerCrashIT {
             // the sink's consumer group hands the dead tasks' partitions to live tasks before Connect's own group
             // notices the worker is gone (worker session timeout, then scheduled.rebalance.max.delay.ms) and
             // restarts those tasks elsewhere, so Redis can be in sync while the status still names the dead worker
-            ConnectClusters.await(WAIT, "the killed worker's tasks running on the other workers", () ->
-                    sinkTasks().size() == 3 && sinkTasks().stream().allMatch(task -> task.state().equals("RUNNING")
-                            && !task.workerId().equals(victim.workerId())));
+            ConnectClusters.await(WAIT, "the killed worker's tasks running on the other workers", () -> {
+                List<ConnectorStateInfo.TaskState> tasks = sinkTasks();
+                return tasks.size() == 3 && tasks.stream().allMatch(task -> task.state().equals("RUNNING")
+                        && !task.workerId().equals(victim.workerId()));
+            });
         }
     }
 }
