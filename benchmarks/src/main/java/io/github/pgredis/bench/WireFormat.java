@@ -10,11 +10,11 @@ import org.apache.kafka.connect.storage.Converter;
  * How change events are encoded on the topic: the converter settings a connector is given, and the same converters
  * instantiated to write the topic.
  */
-record WireFormat(String name, Map<String, String> converterSettings) {
+record WireFormat(Map<String, String> converterSettings) {
 
     /** Debezium's default: JsonConverter with schemas in every record. */
     static WireFormat json() {
-        return new WireFormat("json", Map.of(
+        return new WireFormat(Map.of(
                 "key.converter", "org.apache.kafka.connect.json.JsonConverter",
                 "value.converter", "org.apache.kafka.connect.json.JsonConverter"));
     }
@@ -31,7 +31,7 @@ record WireFormat(String name, Map<String, String> converterSettings) {
             settings.put(prefix + ".apicurio.registry.as-confluent", "true");
             settings.put(prefix + ".apicurio.registry.use-id", "contentId");
         }
-        return new WireFormat("avro", Map.copyOf(settings));
+        return new WireFormat(Map.copyOf(settings));
     }
 
     /** The key or value converter, configured as a Connect worker would from these settings. */

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
 /**
  * Apicurio Registry (its Quarkus runner from Maven Central, unpacked by the module's build) as a process owned by the
  * caller.
