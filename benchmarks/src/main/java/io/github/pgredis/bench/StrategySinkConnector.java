@@ -12,7 +12,7 @@ import org.apache.kafka.connect.sink.SinkConnector;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 
-import io.github.pgredis.sink.RedisSinkConfig.ValueFormat;
+import io.github.pgredis.sink.mapping.ValueFormat;
 import io.github.pgredis.sink.event.ChangeEvent;
 import io.github.pgredis.sink.event.ChangeEventDecoder;
 import io.github.pgredis.sink.mapping.KeyTemplate;

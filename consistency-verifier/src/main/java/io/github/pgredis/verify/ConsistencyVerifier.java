@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.pgredis.sink.RedisSinkConfig;
-import io.github.pgredis.sink.RedisSinkConfig.ValueFormat;
+import io.github.pgredis.sink.mapping.ValueFormat;
 import io.github.pgredis.sink.event.ChangeEvent;
 import io.github.pgredis.sink.event.ChangeEventDecoder;
 import io.github.pgredis.sink.mapping.KeyEscaping;
@@ -62,7 +62,7 @@ public final class ConsistencyVerifier {
     /** Connects to PostgreSQL and to Redis (with the sink's own connection settings) and checks the tables. */
     public static List<TableReport> check(String jdbcUrl, String pgUser, String pgPassword, RedisSinkConfig sink,
             String topicPrefix, List<String> tables) throws SQLException {
-        RedisClient client = RedisClients.create(sink);
+        RedisClient client = RedisClients.create(sink.redisSettings());
         try (Connection postgres = DriverManager.getConnection(jdbcUrl, pgUser, pgPassword);
                 StatefulRedisConnection<String, String> redis = client.connect()) {
             return new ConsistencyVerifier(sink).verify(postgres, redis, topicPrefix, tables);

@@ -2,11 +2,12 @@ package io.github.pgredis.sink;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -17,18 +18,23 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
+import io.github.pgredis.sink.apply.TruncateMode;
 import io.github.pgredis.sink.config.DescribedValidator;
 import io.github.pgredis.sink.config.EnumValidator;
 import io.github.pgredis.sink.mapping.KeyTemplate;
+import io.github.pgredis.sink.mapping.ValueFormat;
+import io.github.pgredis.sink.redis.RedisSettings;
+import io.github.pgredis.sink.redis.TlsVerifyMode;
 
-/** Every configuration key of the Redis sink, declared once. */
+/**
+ * Every configuration key of the Redis sink, declared once, parsed once into final fields. Problems that involve
+ * more than one key, or the inside of one, are found in one place ({@link #problems()}), which both
+ * {@code validate()} and the task use.
+ */
 public final class RedisSinkConfig extends AbstractConfig {
-
-    public enum ValueFormat { HASH, JSON }
-
-    public enum TruncateMode { DELETE, IGNORE }
-
-    public enum TlsVerifyMode { FULL, CA, NONE }
+    /** A problem of the configuration, reported against the key at fault. */
+    public record Problem(String key, String message) {
+    }
 
     private static final String GROUP_CONNECTION = "Redis connection";
     private static final String GROUP_MAPPING = "Mapping";
@@ -43,6 +49,7 @@ public final class RedisSinkConfig extends AbstractConfig {
             + "not in the URI.";
 
     public static final String REDIS_USERNAME = "redis.username";
+    public static final String REDIS_USERNAME_DEFAULT = "";
     private static final String REDIS_USERNAME_DISPLAY = "Redis ACL user";
     private static final String REDIS_USERNAME_DOC = "ACL user name (Redis 6+). Leave empty to authenticate as the "
             + "default user, or when the server needs no authentication.";
@@ -53,15 +60,18 @@ public final class RedisSinkConfig extends AbstractConfig {
             + "Connect REST API; use a config provider such as ${file:...} to keep it out of the connector JSON.";
 
     public static final String REDIS_TLS_ENABLED = "redis.tls.enabled";
+    public static final boolean REDIS_TLS_ENABLED_DEFAULT = false;
     private static final String REDIS_TLS_ENABLED_DISPLAY = "TLS";
     private static final String REDIS_TLS_ENABLED_DOC = "Connect with TLS. A rediss:// URI enables TLS as well.";
 
     public static final String REDIS_TLS_VERIFY_MODE = "redis.tls.verify.mode";
+    public static final String REDIS_TLS_VERIFY_MODE_DEFAULT = "full";
     private static final String REDIS_TLS_VERIFY_MODE_DISPLAY = "TLS peer verification";
     private static final String REDIS_TLS_VERIFY_MODE_DOC = "How the server certificate is checked: full (chain and "
             + "host name), ca (chain only) or none (no check; for tests only).";
 
     public static final String REDIS_TLS_TRUSTSTORE_PATH = "redis.tls.truststore.path";
+    public static final String REDIS_TLS_TRUSTSTORE_PATH_DEFAULT = "";
     private static final String REDIS_TLS_TRUSTSTORE_PATH_DISPLAY = "TLS truststore";
     private static final String REDIS_TLS_TRUSTSTORE_PATH_DOC = "Truststore file (JKS or PKCS12) with the CA that "
             + "signed the server certificate. Empty: the JVM's default trust store.";
@@ -93,11 +103,13 @@ public final class RedisSinkConfig extends AbstractConfig {
             + "%2E. Braces written in the template form a Redis Cluster hash tag and must enclose text.";
 
     public static final String KEY_TEMPLATE_OVERRIDES = "key.template.overrides";
+    public static final String KEY_TEMPLATE_OVERRIDES_DEFAULT = "";
     private static final String KEY_TEMPLATE_OVERRIDES_DISPLAY = "Key template per topic";
     private static final String KEY_TEMPLATE_OVERRIDES_DOC = "Comma-separated topic=template entries that replace "
             + "key.template for the named topics, for example 'pg.public.users=user:${key.id}'.";
 
     public static final String VALUE_FORMAT = "value.format";
+    public static final String VALUE_FORMAT_DEFAULT = "hash";
     private static final String VALUE_FORMAT_DISPLAY = "Value format";
     private static final String VALUE_FORMAT_DOC = "hash: one Redis hash per row, one field per non-NULL column, "
             + "rendered as text. json: one Redis string per row holding the row as a JSON object.";
@@ -117,6 +129,7 @@ public final class RedisSinkConfig extends AbstractConfig {
             + "sink and are not written to Redis.";
 
     public static final String TRUNCATE_MODE = "truncate.mode";
+    public static final String TRUNCATE_MODE_DEFAULT = "delete";
     private static final String TRUNCATE_MODE_DISPLAY = "On TRUNCATE";
     private static final String TRUNCATE_MODE_DOC = "delete: a truncate event removes every key of its table "
             + "(incremental SCAN and versioned delete), so it needs a key template whose text before the first key "
@@ -131,12 +144,14 @@ public final class RedisSinkConfig extends AbstractConfig {
             + "default) by dropping the connection, which would otherwise look transient and stall the sink.";
 
     public static final String VERSION_EPOCH = "version.epoch";
+    public static final int VERSION_EPOCH_DEFAULT = 0;
     private static final String VERSION_EPOCH_DISPLAY = "Version epoch";
     private static final String VERSION_EPOCH_DOC = "Leading part of every version written. Raise it when the "
             + "source's positions restart (a restored or replaced database, a recreated topic for records versioned "
             + "by Kafka offset): writes of a higher epoch always win over those of a lower one.";
 
     public static final String VERSION_FIELD = "version.field";
+    public static final String VERSION_FIELD_DEFAULT = "";
     private static final String VERSION_FIELD_DISPLAY = "Version field";
     private static final String VERSION_FIELD_DOC = "For records that are not Debezium change events: a numeric value "
             + "field that orders the changes of a key. Empty: the Kafka offset orders them. Debezium events are "
@@ -157,39 +172,138 @@ public final class RedisSinkConfig extends AbstractConfig {
             + "(<prefix>offsets:{<connector name>}). Must not contain braces.";
 
     public static final String RETRY_BACKOFF_INITIAL_MS = "retry.backoff.initial.ms";
+    public static final long RETRY_BACKOFF_INITIAL_MS_DEFAULT = 100L;
     private static final String RETRY_BACKOFF_INITIAL_MS_DISPLAY = "Initial retry backoff (ms)";
     private static final String RETRY_BACKOFF_INITIAL_MS_DOC = "Pause before the first retry of a batch that failed "
             + "for a transient reason (connection loss, timeout, LOADING, BUSY, READONLY, MASTERDOWN, OOM). Doubles "
             + "with each further failure, with jitter, up to retry.backoff.max.ms.";
 
     public static final String RETRY_BACKOFF_MAX_MS = "retry.backoff.max.ms";
+    public static final long RETRY_BACKOFF_MAX_MS_DEFAULT = 10_000L;
     private static final String RETRY_BACKOFF_MAX_MS_DISPLAY = "Maximum retry backoff (ms)";
     private static final String RETRY_BACKOFF_MAX_MS_DOC = "Upper bound of the pause between retries.";
 
     public static final String RETRY_TIMEOUT_MS = "retry.timeout.ms";
+    public static final long RETRY_TIMEOUT_MS_DEFAULT = -1L;
     private static final String RETRY_TIMEOUT_MS_DISPLAY = "Retry timeout (ms)";
     private static final String RETRY_TIMEOUT_MS_DOC = "How long transient failures may last before the task fails. "
             + "-1: retry without end (the batch is never dropped; consumer lag shows the stall).";
 
     public static final ConfigDef CONFIG_DEF = configDef();
+    private static final int DEFAULT_PORT = 6379;
 
-    private final Map<String, KeyTemplate> templateOverrides;
+    private final List<Problem> problems = new ArrayList<>();
+    private final String redisUriText;
+    private final RedisSettings redisSettings;
     private final KeyTemplate keyTemplate;
+    private final Map<String, KeyTemplate> keyTemplateOverrides;
+    private final ValueFormat valueFormat;
+    private final TruncateMode truncateMode;
+    private final String toastPlaceholder;
+    private final long valueMaxBytes;
+    private final String flattenedMetadataPrefix;
+    private final int versionEpoch;
+    private final String versionField;
+    private final long deleteMarkerRetentionMs;
+    private final String internalKeyPrefix;
+    private final long retryBackoffInitialMs;
+    private final long retryBackoffMaxMs;
+    private final long retryTimeoutMs;
 
+    /** Parses the keys; problems that no single key's validator sees are in {@link #problems()}. */
     public RedisSinkConfig(Map<String, String> props) {
         super(CONFIG_DEF, props);
+        redisUriText = getString(REDIS_URI).trim();
+        redisSettings = parseRedisSettings();
         keyTemplate = KeyTemplate.parse(getString(KEY_TEMPLATE));
-        templateOverrides = parseOverrides(getList(KEY_TEMPLATE_OVERRIDES));
-        URI uri = redisUri();
+        keyTemplateOverrides = parseOverrides(getList(KEY_TEMPLATE_OVERRIDES));
+        valueFormat = EnumValidator.parse(ValueFormat.class, getString(VALUE_FORMAT));
+        truncateMode = EnumValidator.parse(TruncateMode.class, getString(TRUNCATE_MODE));
+        toastPlaceholder = getString(TOAST_PLACEHOLDER);
+        valueMaxBytes = getLong(VALUE_MAX_BYTES);
+        flattenedMetadataPrefix = getString(FLATTENED_METADATA_PREFIX);
+        versionEpoch = getInt(VERSION_EPOCH);
+        versionField = getString(VERSION_FIELD);
+        deleteMarkerRetentionMs = getLong(DELETE_MARKER_RETENTION_MS);
+        internalKeyPrefix = getString(INTERNAL_KEY_PREFIX);
+        retryBackoffInitialMs = getLong(RETRY_BACKOFF_INITIAL_MS);
+        retryBackoffMaxMs = getLong(RETRY_BACKOFF_MAX_MS);
+        retryTimeoutMs = getLong(RETRY_TIMEOUT_MS);
+        checkTruncateCanFindTables();
+    }
+
+    /** The configuration, or a ConfigException naming every problem: what a connector or task starts with. */
+    public static RedisSinkConfig checked(Map<String, String> props) {
+        RedisSinkConfig config = new RedisSinkConfig(props);
+        if (!config.problems.isEmpty()) {
+            throw new ConfigException(config.problems.stream().map(p -> p.key() + ": " + p.message())
+                    .collect(Collectors.joining("; ")));
+        }
+        return config;
+    }
+
+    /** Problems that involve more than one key or the inside of one, each against the key at fault. */
+    public List<Problem> problems() {
+        return List.copyOf(problems);
+    }
+
+    private RedisSettings parseRedisSettings() {
+        URI uri;
+        try {
+            uri = new URI(redisUriText);
+        } catch (URISyntaxException e) {
+            problems.add(new Problem(REDIS_URI, "not a URI: " + e.getMessage()));
+            return null;
+        }
         if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
-            throw new ConfigException(REDIS_URI, getString(REDIS_URI), "scheme must be redis or rediss");
+            problems.add(new Problem(REDIS_URI, "the scheme must be redis or rediss, as in redis://host:6379"));
+            return null;
         }
         if (uri.getRawUserInfo() != null) {
-            throw new ConfigException(REDIS_URI, "(hidden: it holds credentials)", "credentials belong in "
-                    + REDIS_USERNAME + " and " + REDIS_PASSWORD + ", where they are masked, not in the URI");
+            problems.add(new Problem(REDIS_URI, "credentials belong in " + REDIS_USERNAME + " and " + REDIS_PASSWORD
+                    + ", where they are masked, not in the URI (the value is not shown: it holds credentials)"));
+            return null;
         }
         if (uri.getHost() == null) {
-            throw new ConfigException(REDIS_URI, getString(REDIS_URI), "needs a host, as in redis://host:6379");
+            problems.add(new Problem(REDIS_URI, "needs a host, as in redis://host:6379"));
+            return null;
+        }
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        int database = 0;
+        if (path.length() > 1) {
+            String number = path.substring(1);
+            if (!number.chars().allMatch(Character::isDigit) || number.length() > 9) {
+                problems.add(new Problem(REDIS_URI, "the path must be a database number, as in "
+                        + "redis://host:6379/2; got '" + path + "'"));
+                return null;
+            }
+            database = Integer.parseInt(number);
+        }
+        Password password = getPassword(REDIS_PASSWORD);
+        Password truststorePassword = getPassword(REDIS_TLS_TRUSTSTORE_PASSWORD);
+        return new RedisSettings(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : DEFAULT_PORT, database,
+                getBoolean(REDIS_TLS_ENABLED) || "rediss".equals(uri.getScheme()),
+                EnumValidator.parse(TlsVerifyMode.class, getString(REDIS_TLS_VERIFY_MODE)),
+                getString(REDIS_TLS_TRUSTSTORE_PATH), truststorePassword == null ? null : truststorePassword.value(),
+                getString(REDIS_USERNAME), password == null ? null : password.value(), getLong(REDIS_TIMEOUT_MS),
+                getLong(REDIS_CONNECT_TIMEOUT_MS));
+    }
+
+    private void checkTruncateCanFindTables() {
+        if (truncateMode != TruncateMode.DELETE) {
+            return;
+        }
+        if (!keyTemplate.hasTablePrefix()) {
+            problems.add(new Problem(KEY_TEMPLATE, "with truncate.mode=delete the key template must start with the "
+                    + "table (for example ${collection}:${key}) so a truncate can find the table's keys; or set "
+                    + "truncate.mode=ignore"));
+        }
+        List<String> topics = keyTemplateOverrides.entrySet().stream()
+                .filter(override -> override.getValue().startsWithKey()).map(Map.Entry::getKey).sorted().toList();
+        if (!topics.isEmpty()) {
+            problems.add(new Problem(KEY_TEMPLATE_OVERRIDES, "with truncate.mode=delete the key templates of "
+                    + String.join(", ", topics) + " must put text for their table before the key (for example "
+                    + "orders:${key}) so a truncate can find the table's keys; or set truncate.mode=ignore"));
         }
     }
 
@@ -198,16 +312,16 @@ public final class RedisSinkConfig extends AbstractConfig {
         int order = 0;
         def.define(REDIS_URI, Type.STRING, REDIS_URI_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH,
                 REDIS_URI_DOC, GROUP_CONNECTION, ++order, Width.LONG, REDIS_URI_DISPLAY);
-        def.define(REDIS_USERNAME, Type.STRING, "", Importance.MEDIUM, REDIS_USERNAME_DOC, GROUP_CONNECTION, ++order,
+        def.define(REDIS_USERNAME, Type.STRING, REDIS_USERNAME_DEFAULT, Importance.MEDIUM, REDIS_USERNAME_DOC, GROUP_CONNECTION, ++order,
                 Width.MEDIUM, REDIS_USERNAME_DISPLAY);
         def.define(REDIS_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, REDIS_PASSWORD_DOC, GROUP_CONNECTION,
                 ++order, Width.MEDIUM, REDIS_PASSWORD_DISPLAY);
-        def.define(REDIS_TLS_ENABLED, Type.BOOLEAN, false, Importance.MEDIUM, REDIS_TLS_ENABLED_DOC,
+        def.define(REDIS_TLS_ENABLED, Type.BOOLEAN, REDIS_TLS_ENABLED_DEFAULT, Importance.MEDIUM, REDIS_TLS_ENABLED_DOC,
                 GROUP_CONNECTION, ++order, Width.SHORT, REDIS_TLS_ENABLED_DISPLAY);
         EnumValidator verifyModes = EnumValidator.of(TlsVerifyMode.class);
-        def.define(REDIS_TLS_VERIFY_MODE, Type.STRING, "full", verifyModes, Importance.LOW, REDIS_TLS_VERIFY_MODE_DOC,
+        def.define(REDIS_TLS_VERIFY_MODE, Type.STRING, REDIS_TLS_VERIFY_MODE_DEFAULT, verifyModes, Importance.LOW, REDIS_TLS_VERIFY_MODE_DOC,
                 GROUP_CONNECTION, ++order, Width.SHORT, REDIS_TLS_VERIFY_MODE_DISPLAY, verifyModes);
-        def.define(REDIS_TLS_TRUSTSTORE_PATH, Type.STRING, "", Importance.LOW, REDIS_TLS_TRUSTSTORE_PATH_DOC,
+        def.define(REDIS_TLS_TRUSTSTORE_PATH, Type.STRING, REDIS_TLS_TRUSTSTORE_PATH_DEFAULT, Importance.LOW, REDIS_TLS_TRUSTSTORE_PATH_DOC,
                 GROUP_CONNECTION, ++order, Width.LONG, REDIS_TLS_TRUSTSTORE_PATH_DISPLAY);
         def.define(REDIS_TLS_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW,
                 REDIS_TLS_TRUSTSTORE_PASSWORD_DOC, GROUP_CONNECTION, ++order, Width.MEDIUM,
@@ -221,13 +335,14 @@ public final class RedisSinkConfig extends AbstractConfig {
         order = 0;
         def.define(KEY_TEMPLATE, Type.STRING, KEY_TEMPLATE_DEFAULT, KeyTemplate.VALIDATOR, Importance.HIGH,
                 KEY_TEMPLATE_DOC, GROUP_MAPPING, ++order, Width.LONG, KEY_TEMPLATE_DISPLAY);
-        def.define(KEY_TEMPLATE_OVERRIDES, Type.LIST, "", DescribedValidator.of("topic=template, ...", RedisSinkConfig::validateOverrides), Importance.LOW,
+        def.define(KEY_TEMPLATE_OVERRIDES, Type.LIST, KEY_TEMPLATE_OVERRIDES_DEFAULT,
+                DescribedValidator.of("topic=template, ...", RedisSinkConfig::validateOverrides), Importance.LOW,
                 KEY_TEMPLATE_OVERRIDES_DOC, GROUP_MAPPING, ++order, Width.LONG, KEY_TEMPLATE_OVERRIDES_DISPLAY);
         EnumValidator formats = EnumValidator.of(ValueFormat.class);
-        def.define(VALUE_FORMAT, Type.STRING, "hash", formats, Importance.HIGH, VALUE_FORMAT_DOC, GROUP_MAPPING,
+        def.define(VALUE_FORMAT, Type.STRING, VALUE_FORMAT_DEFAULT, formats, Importance.HIGH, VALUE_FORMAT_DOC, GROUP_MAPPING,
                 ++order, Width.SHORT, VALUE_FORMAT_DISPLAY, formats);
         EnumValidator truncateModes = EnumValidator.of(TruncateMode.class);
-        def.define(TRUNCATE_MODE, Type.STRING, "delete", truncateModes, Importance.MEDIUM, TRUNCATE_MODE_DOC,
+        def.define(TRUNCATE_MODE, Type.STRING, TRUNCATE_MODE_DEFAULT, truncateModes, Importance.MEDIUM, TRUNCATE_MODE_DOC,
                 GROUP_MAPPING, ++order, Width.SHORT, TRUNCATE_MODE_DISPLAY, truncateModes);
         def.define(TOAST_PLACEHOLDER, Type.STRING, TOAST_PLACEHOLDER_DEFAULT, new ConfigDef.NonEmptyString(),
                 Importance.LOW, TOAST_PLACEHOLDER_DOC, GROUP_MAPPING, ++order, Width.MEDIUM,
@@ -239,23 +354,24 @@ public final class RedisSinkConfig extends AbstractConfig {
                 ++order, Width.SHORT, FLATTENED_METADATA_PREFIX_DISPLAY);
 
         order = 0;
-        def.define(VERSION_EPOCH, Type.INT, 0, Range.between(0, 0xFFFF), Importance.MEDIUM, VERSION_EPOCH_DOC,
+        def.define(VERSION_EPOCH, Type.INT, VERSION_EPOCH_DEFAULT, Range.between(0, 0xFFFF), Importance.MEDIUM, VERSION_EPOCH_DOC,
                 GROUP_VERSIONING, ++order, Width.SHORT, VERSION_EPOCH_DISPLAY);
-        def.define(VERSION_FIELD, Type.STRING, "", Importance.LOW, VERSION_FIELD_DOC, GROUP_VERSIONING, ++order,
+        def.define(VERSION_FIELD, Type.STRING, VERSION_FIELD_DEFAULT, Importance.LOW, VERSION_FIELD_DOC, GROUP_VERSIONING, ++order,
                 Width.MEDIUM, VERSION_FIELD_DISPLAY);
         def.define(DELETE_MARKER_RETENTION_MS, Type.LONG, DELETE_MARKER_RETENTION_MS_DEFAULT, Range.atLeast(1),
                 Importance.MEDIUM, DELETE_MARKER_RETENTION_MS_DOC, GROUP_VERSIONING, ++order, Width.MEDIUM,
                 DELETE_MARKER_RETENTION_MS_DISPLAY);
-        def.define(INTERNAL_KEY_PREFIX, Type.STRING, INTERNAL_KEY_PREFIX_DEFAULT, DescribedValidator.of("non-empty, no braces", RedisSinkConfig::validatePrefix),
+        def.define(INTERNAL_KEY_PREFIX, Type.STRING, INTERNAL_KEY_PREFIX_DEFAULT, 
+                DescribedValidator.of("non-empty, no braces", RedisSinkConfig::validatePrefix),
                 Importance.LOW, INTERNAL_KEY_PREFIX_DOC, GROUP_VERSIONING, ++order, Width.SHORT,
                 INTERNAL_KEY_PREFIX_DISPLAY);
 
         order = 0;
-        def.define(RETRY_BACKOFF_INITIAL_MS, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,
+        def.define(RETRY_BACKOFF_INITIAL_MS, Type.LONG, RETRY_BACKOFF_INITIAL_MS_DEFAULT, Range.atLeast(1), Importance.LOW,
                 RETRY_BACKOFF_INITIAL_MS_DOC, GROUP_RETRIES, ++order, Width.SHORT, RETRY_BACKOFF_INITIAL_MS_DISPLAY);
-        def.define(RETRY_BACKOFF_MAX_MS, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW,
+        def.define(RETRY_BACKOFF_MAX_MS, Type.LONG, RETRY_BACKOFF_MAX_MS_DEFAULT, Range.atLeast(1), Importance.LOW,
                 RETRY_BACKOFF_MAX_MS_DOC, GROUP_RETRIES, ++order, Width.SHORT, RETRY_BACKOFF_MAX_MS_DISPLAY);
-        def.define(RETRY_TIMEOUT_MS, Type.LONG, -1L, Range.atLeast(-1), Importance.LOW, RETRY_TIMEOUT_MS_DOC,
+        def.define(RETRY_TIMEOUT_MS, Type.LONG, RETRY_TIMEOUT_MS_DEFAULT, Range.atLeast(-1), Importance.LOW, RETRY_TIMEOUT_MS_DOC,
                 GROUP_RETRIES, ++order, Width.SHORT, RETRY_TIMEOUT_MS_DISPLAY);
         return def;
     }
@@ -289,101 +405,71 @@ public final class RedisSinkConfig extends AbstractConfig {
         return Map.copyOf(overrides);
     }
 
-    public URI redisUri() {
-        try {
-            return new URI(getString(REDIS_URI).trim());
-        } catch (URISyntaxException e) {
-            throw new ConfigException(REDIS_URI, getString(REDIS_URI), "not a URI: " + e.getMessage());
-        }
-    }
-
-    public String redisUsername() {
-        return getString(REDIS_USERNAME);
-    }
-
-    public Password redisPassword() {
-        return getPassword(REDIS_PASSWORD);
-    }
-
-    public boolean tlsEnabled() {
-        return getBoolean(REDIS_TLS_ENABLED) || "rediss".equals(redisUri().getScheme());
-    }
-
-    public TlsVerifyMode tlsVerifyMode() {
-        return EnumValidator.parse(TlsVerifyMode.class, getString(REDIS_TLS_VERIFY_MODE));
-    }
-
-    public String tlsTruststorePath() {
-        return getString(REDIS_TLS_TRUSTSTORE_PATH);
-    }
-
-    public Password tlsTruststorePassword() {
-        return getPassword(REDIS_TLS_TRUSTSTORE_PASSWORD);
-    }
-
-    public long redisTimeoutMs() {
-        return getLong(REDIS_TIMEOUT_MS);
-    }
-
-    public long redisConnectTimeoutMs() {
-        return getLong(REDIS_CONNECT_TIMEOUT_MS);
+    /** The Redis server, or null when {@link #problems()} names a problem of redis.uri. */
+    public RedisSettings redisSettings() {
+        return redisSettings;
     }
 
     /** The topics whose key template is overridden, with their templates. */
     public Map<String, KeyTemplate> keyTemplateOverrides() {
-        return Collections.unmodifiableMap(templateOverrides);
+        return keyTemplateOverrides;
     }
 
     public KeyTemplate keyTemplate(String topic) {
-        return templateOverrides.getOrDefault(topic, keyTemplate);
+        return keyTemplateOverrides.getOrDefault(topic, keyTemplate);
     }
 
     public ValueFormat valueFormat() {
-        return EnumValidator.parse(ValueFormat.class, getString(VALUE_FORMAT));
+        return valueFormat;
     }
 
     public TruncateMode truncateMode() {
-        return EnumValidator.parse(TruncateMode.class, getString(TRUNCATE_MODE));
+        return truncateMode;
     }
 
     public String toastPlaceholder() {
-        return getString(TOAST_PLACEHOLDER);
+        return toastPlaceholder;
     }
 
     public long valueMaxBytes() {
-        return getLong(VALUE_MAX_BYTES);
+        return valueMaxBytes;
     }
 
     public String flattenedMetadataPrefix() {
-        return getString(FLATTENED_METADATA_PREFIX);
+        return flattenedMetadataPrefix;
     }
 
     public int versionEpoch() {
-        return getInt(VERSION_EPOCH);
+        return versionEpoch;
     }
 
     public String versionField() {
-        return getString(VERSION_FIELD);
+        return versionField;
     }
 
     public long deleteMarkerRetentionMs() {
-        return getLong(DELETE_MARKER_RETENTION_MS);
+        return deleteMarkerRetentionMs;
     }
 
     public String internalKeyPrefix() {
-        return getString(INTERNAL_KEY_PREFIX);
+        return internalKeyPrefix;
     }
 
     public long retryBackoffInitialMs() {
-        return getLong(RETRY_BACKOFF_INITIAL_MS);
+        return retryBackoffInitialMs;
     }
 
     public long retryBackoffMaxMs() {
-        return getLong(RETRY_BACKOFF_MAX_MS);
+        return retryBackoffMaxMs;
     }
 
     public long retryTimeoutMs() {
-        return getLong(RETRY_TIMEOUT_MS);
+        return retryTimeoutMs;
+    }
+
+    /** The connector's name, which names the offsets the sink keeps in Redis. */
+    public static String connectorName(Map<String, String> connectorProps) {
+        return connectorProps.getOrDefault("name", "redis-sink");
     }
 
     /** Connect's own error tolerance, which the task honours for failures it finds itself. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -12,7 +13,6 @@ import javax.net.ssl.SSLException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -22,10 +22,14 @@ import org.slf4j.LoggerFactory;
 
 import io.github.pgredis.sink.redis.OffsetStore;
 import io.github.pgredis.sink.redis.RedisSession;
+import io.github.pgredis.sink.redis.RedisSettings;
 
 /** Kafka Connect sink that applies Debezium PostgreSQL change events to Redis. */
 public class RedisSinkConnector extends SinkConnector {
     private static final Logger log = LoggerFactory.getLogger(RedisSinkConnector.class);
+
+    /** How long validate() waits for Redis to connect and answer. */
+    static final long VALIDATE_REDIS_TIMEOUT_MS = 2_000L;
 
     private Map<String, String> props;
 
@@ -37,8 +41,8 @@ public class RedisSinkConnector extends SinkConnector {
     @Override
     public void start(Map<String, String> props) {
         this.props = Map.copyOf(props);
-        RedisSinkConfig config = new RedisSinkConfig(props);
-        log.info("Redis sink connector '{}' started for {}", props.get("name"), config.redisUri());
+        RedisSinkConfig config = RedisSinkConfig.checked(props);
+        log.info("Redis sink connector '{}' started for {}", props.get("name"), config.redisSettings());
     }
 
     @Override
@@ -65,7 +69,11 @@ public class RedisSinkConnector extends SinkConnector {
         return RedisSinkConfig.CONFIG_DEF;
     }
 
-    /** Field checks, then cross-field checks and a live connection to Redis, each reported on the key at fault. */
+    /**
+     * Field checks, then the configuration's own cross-key checks and a live connection to Redis, each reported on
+     * the key at fault. Connect UIs call this on every keystroke, so the live check waits at most
+     * {@link #VALIDATE_REDIS_TIMEOUT_MS}.
+     */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
@@ -74,47 +82,28 @@ public class RedisSinkConnector extends SinkConnector {
         if (values.values().stream().anyMatch(value -> !value.errorMessages().isEmpty())) {
             return result;
         }
-        RedisSinkConfig config;
-        try {
-            config = new RedisSinkConfig(connectorConfigs);
-        } catch (ConfigException e) {
-            values.get(RedisSinkConfig.REDIS_URI).addErrorMessage(e.getMessage());
-            return result;
+        RedisSinkConfig config = new RedisSinkConfig(connectorConfigs);
+        config.problems().forEach(problem -> values.get(problem.key()).addErrorMessage(problem.message()));
+        if (config.redisSettings() != null) {
+            checkRedis(config.redisSettings().withTimeoutsAtMost(VALIDATE_REDIS_TIMEOUT_MS), values);
         }
-        if (config.truncateMode() == RedisSinkConfig.TruncateMode.DELETE) {
-            if (!config.keyTemplate("").hasTablePrefix()) {
-                values.get(RedisSinkConfig.KEY_TEMPLATE).addErrorMessage("with truncate.mode=delete the key template "
-                        + "must start with the table (for example ${collection}:${key}) so a truncate can find the "
-                        + "table's keys; or set truncate.mode=ignore");
-            }
-            List<String> topics = config.keyTemplateOverrides().entrySet().stream()
-                    .filter(override -> override.getValue().startsWithKey()).map(Map.Entry::getKey).sorted()
-                    .toList();
-            if (!topics.isEmpty()) {
-                values.get(RedisSinkConfig.KEY_TEMPLATE_OVERRIDES).addErrorMessage("with truncate.mode=delete the key "
-                        + "templates of " + String.join(", ", topics) + " must put text for their table before the "
-                        + "key (for example orders:${key}) so a truncate can find the table's keys; or set "
-                        + "truncate.mode=ignore");
-            }
-        }
-        checkRedis(config, values);
         return result;
     }
 
-    private static void checkRedis(RedisSinkConfig config, Map<String, ConfigValue> values) {
-        try (RedisSession ignored = RedisSession.open(config)) {
-            log.debug("Validation reached Redis {}", config.redisUri());
+    private static void checkRedis(RedisSettings settings, Map<String, ConfigValue> values) {
+        try (RedisSession ignored = RedisSession.open(settings)) {
+            log.debug("Validation reached Redis {}", settings);
         } catch (RuntimeException e) {
             String message = rootMessage(e);
-            String key = keyAtFault(e, message, config);
-            values.get(key).addErrorMessage("Cannot use Redis at " + config.redisUri() + ": " + message);
+            values.get(keyAtFault(e, message, settings)).addErrorMessage("Cannot use Redis at " + settings + ": "
+                    + message);
         }
     }
 
-    private static String keyAtFault(Throwable failure, String message, RedisSinkConfig config) {
+    private static String keyAtFault(Throwable failure, String message, RedisSettings settings) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SSLException) {
-                return config.tlsTruststorePath().isBlank() ? RedisSinkConfig.REDIS_TLS_ENABLED
+                return settings.truststorePath().isBlank() ? RedisSinkConfig.REDIS_TLS_ENABLED
                         : RedisSinkConfig.REDIS_TLS_TRUSTSTORE_PATH;
             }
         }
@@ -138,21 +127,33 @@ public class RedisSinkConnector extends SinkConnector {
     }
 
     /**
-     * Keeps the offsets Redis holds in step with an alter or reset through Connect's offsets REST API; otherwise the
-     * task would rewind to the old position Redis holds on its next start.
+     * Keeps the offsets Redis holds in step with Connect's offsets REST API; otherwise the task would rewind to the
+     * old position Redis holds on its next start. A reset ({@code DELETE /connectors/{name}/offsets}) reaches a
+     * connector as every partition of the consumer group with a null offset (none at all when the group holds
+     * none), which leaves out partitions Redis may hold: so a request whose offsets are all null clears every
+     * partition of the connector in Redis. Any other request (a PATCH) changes exactly the partitions it names.
      */
     @Override
     public boolean alterOffsets(Map<String, String> connectorConfig, Map<TopicPartition, Long> offsets) {
-        RedisSinkConfig config = new RedisSinkConfig(connectorConfig);
-        OffsetStore store = new OffsetStore(config.internalKeyPrefix(), connectorConfig.getOrDefault("name",
-                "redis-sink"));
-        try (RedisSession session = RedisSession.open(config)) {
-            store.alter(session, offsets);
+        RedisSinkConfig config = RedisSinkConfig.checked(connectorConfig);
+        OffsetStore store = new OffsetStore(config.internalKeyPrefix(), RedisSinkConfig.connectorName(connectorConfig));
+        boolean reset = offsets.values().stream().allMatch(Objects::isNull);
+        try (RedisSession session = RedisSession.open(config.redisSettings())) {
+            if (reset) {
+                store.clear(session);
+            } else {
+                store.alter(session, offsets);
+            }
         } catch (RuntimeException e) {
-            throw new ConnectException("Cannot update the offsets kept in Redis at " + config.redisUri() + ": "
+            throw new ConnectException("Cannot update the offsets kept in Redis at " + config.redisSettings() + ": "
                     + rootMessage(e), e);
         }
-        log.info("Offsets kept in Redis under {} altered for {} partitions", store.key(), offsets.size());
+        if (reset) {
+            log.info("Offsets kept in Redis under {} reset: every partition starts again from the earliest offset",
+                    store.key());
+        } else {
+            log.info("Offsets kept in Redis under {} altered for {} partitions", store.key(), offsets.size());
+        }
         return true;
     }
 }

@@ -3,10 +3,15 @@ package io.github.pgredis.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
+
+import io.github.pgredis.sink.apply.TruncateMode;
+import io.github.pgredis.sink.mapping.ValueFormat;
 
 class RedisSinkConfigTest {
 
@@ -15,8 +20,8 @@ class RedisSinkConfigTest {
         RedisSinkConfig config = new RedisSinkConfig(Map.of(RedisSinkConfig.VALUE_FORMAT, "Json",
                 RedisSinkConfig.TRUNCATE_MODE, "IGNORE"));
 
-        assertThat(config.valueFormat()).isEqualTo(RedisSinkConfig.ValueFormat.JSON);
-        assertThat(config.truncateMode()).isEqualTo(RedisSinkConfig.TruncateMode.IGNORE);
+        assertThat(config.valueFormat()).isEqualTo(ValueFormat.JSON);
+        assertThat(config.truncateMode()).isEqualTo(TruncateMode.IGNORE);
         assertThatThrownBy(() -> new RedisSinkConfig(Map.of(RedisSinkConfig.VALUE_FORMAT, "xml")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("must be one of hash, json");
     }
@@ -37,11 +42,11 @@ class RedisSinkConfigTest {
 
     @Test
     void rejectsWhatCannotWork() {
-        assertThatThrownBy(() -> new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_URI, "http://h:1")))
+        assertThatThrownBy(() -> RedisSinkConfig.checked(Map.of(RedisSinkConfig.REDIS_URI, "http://h:1")))
                 .hasMessageContaining("scheme must be redis or rediss");
-        assertThatThrownBy(() -> new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_URI, "redis://u:pw@h:1")))
+        assertThatThrownBy(() -> RedisSinkConfig.checked(Map.of(RedisSinkConfig.REDIS_URI, "redis://u:pw@h:1")))
                 .hasMessageContaining("credentials belong in redis.username").hasMessageNotContaining("pw");
-        assertThatThrownBy(() -> new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_URI, "redis:///0")))
+        assertThatThrownBy(() -> RedisSinkConfig.checked(Map.of(RedisSinkConfig.REDIS_URI, "redis:///0")))
                 .hasMessageContaining("needs a host");
         assertThatThrownBy(() -> new RedisSinkConfig(Map.of(RedisSinkConfig.INTERNAL_KEY_PREFIX, "{x}")))
                 .hasMessageContaining("no braces");
@@ -50,13 +55,41 @@ class RedisSinkConfigTest {
     }
 
     @Test
-    void tlsFollowsTheUriSchemeAndThePasswordIsHidden() {
+    void aDatabaseThatIsNotANumberIsAProblemOfTheUriInValidate() {
+        Map<String, String> props = Map.of(RedisSinkConfig.REDIS_URI, "redis://h:6379/cache");
+
+        assertThat(errorsOf(new RedisSinkConnector().validate(props), RedisSinkConfig.REDIS_URI))
+                .singleElement().asString().contains("database number").contains("/cache");
+        assertThatThrownBy(() -> RedisSinkConfig.checked(props)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("redis.uri");
+    }
+
+    @Test
+    void truncateChecksJudgeTheDefaultTemplateItselfNeverAnOverride() {
+        Map<String, String> props = Map.of(RedisSinkConfig.KEY_TEMPLATE, "${key}",
+                RedisSinkConfig.KEY_TEMPLATE_OVERRIDES, " =orders:${key}, pg.public.a=orders:${key}");
+
+        assertThat(errorsOf(new RedisSinkConnector().validate(props), RedisSinkConfig.KEY_TEMPLATE_OVERRIDES))
+                .singleElement().asString().contains("topic=template");
+        assertThat(new RedisSinkConfig(Map.of(RedisSinkConfig.KEY_TEMPLATE, "${key}",
+                RedisSinkConfig.KEY_TEMPLATE_OVERRIDES, "pg.public.a=orders:${key}")).problems())
+                .extracting(RedisSinkConfig.Problem::key).containsExactly(RedisSinkConfig.KEY_TEMPLATE);
+    }
+
+    private static List<String> errorsOf(Config result, String key) {
+        return result.configValues().stream().filter(value -> value.name().equals(key)).findFirst().orElseThrow()
+                .errorMessages();
+    }
+
+    @Test
+    void tlsFollowsTheUriSchemeAndSecretsStayOutOfTheSettingsText() {
         RedisSinkConfig config = new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_URI, "rediss://h:6380/2",
                 RedisSinkConfig.REDIS_PASSWORD, "secret"));
 
-        assertThat(config.tlsEnabled()).isTrue();
-        assertThat(config.redisPassword().toString()).doesNotContain("secret");
-        assertThat(config.redisPassword().value()).isEqualTo("secret");
+        assertThat(config.redisSettings().tls()).isTrue();
+        assertThat(config.redisSettings().database()).isEqualTo(2);
+        assertThat(config.redisSettings().password()).isEqualTo("secret");
+        assertThat(config.redisSettings()).hasToString("rediss://h:6380/2");
     }
 
     @Test

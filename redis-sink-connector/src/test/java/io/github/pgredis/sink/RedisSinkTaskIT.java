@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.connect.data.Schema;
@@ -32,6 +33,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 @ExtendWith(RedisServerExtension.class)
 class RedisSinkTaskIT {
     private static final String USERS_KEY = "public.users:";
+    private static final String OFFSETS_KEY = "__pgr:offsets:{it-sink}";
     private final RedisServer redis;
     private final RedisCommands<String, String> commands;
     private final List<RedisSinkTask> tasks = new ArrayList<>();
@@ -201,6 +203,54 @@ class RedisSinkTaskIT {
                 .hasMessageContaining(USERS_KEY + 7).hasMessageContaining("record pg.public.users-0@");
         assertThat(commands.lrange(USERS_KEY + 7, 0, -1)).containsExactly("someone else's list");
         assertThat(row(8)).containsEntry("name", "y");
+    }
+
+    /** The offset the task lets Connect commit for the partition (0 when it names none). */
+    private static long committable(RedisSinkTask task, TopicPartition partition) {
+        OffsetAndMetadata offset = task.preCommit(Map.of(partition, new OffsetAndMetadata(Long.MAX_VALUE)))
+                .get(partition);
+        return offset == null ? 0 : offset.offset();
+    }
+
+    @Test
+    void aDeadLetterCountsAsAppliedOnlyOnceTheDeadLetterQueueAcknowledgedIt() {
+        RedisSinkTask task = start(config());
+        context.holdReports = true;
+        TopicPartition partition = new TopicPartition(users.topic(), 0);
+        commands.rpush(USERS_KEY + 7, "someone else's list");
+        users.atOffset(0);
+
+        putAndSettle(task, List.of(users.create(40, users.row("id", 7, "name", "x")),
+                users.create(41, users.row("id", 8, "name", "y"))));
+        putAndSettle(task, List.of());
+
+        assertThat(context.reported).hasSize(1);
+        assertThat(commands.hget(OFFSETS_KEY, users.topic() + "/0")).as("offsets kept in Redis").isNull();
+        assertThat(committable(task, partition)).isZero();
+
+        context.heldReports.get(0).complete(null);
+        putAndSettle(task, List.of());
+
+        assertThat(commands.hget(OFFSETS_KEY, users.topic() + "/0")).isEqualTo("2");
+        assertThat(task.preCommit(Map.of(partition, new OffsetAndMetadata(2))))
+                .containsEntry(partition, new OffsetAndMetadata(2));
+    }
+
+    @Test
+    void aDeadLetterThatCouldNotBeWrittenFailsTheTaskNamingTheRecordAndItsOffsetNeverCounts() {
+        RedisSinkTask task = start(config());
+        context.holdReports = true;
+        TopicPartition partition = new TopicPartition(users.topic(), 0);
+        commands.rpush(USERS_KEY + 7, "someone else's list");
+        users.atOffset(5);
+        putAndSettle(task, List.of(users.create(40, users.row("id", 7, "name", "x"))));
+
+        context.heldReports.get(0).completeExceptionally(new IllegalStateException("DLQ topic unavailable"));
+
+        assertThatThrownBy(() -> putAndSettle(task, List.of())).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("record pg.public.users-0@5").hasMessageContaining("DLQ topic unavailable");
+        assertThat(commands.hget(OFFSETS_KEY, users.topic() + "/0")).isNull();
+        assertThat(committable(task, partition)).isLessThanOrEqualTo(5);
     }
 
     @Test

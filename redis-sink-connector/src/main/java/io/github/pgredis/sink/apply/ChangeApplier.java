@@ -6,24 +6,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkRecord;
 
-import io.github.pgredis.sink.RedisSinkConfig.TruncateMode;
 import io.github.pgredis.sink.errors.RecordException;
-import io.github.pgredis.sink.errors.RedisFailure;
 import io.github.pgredis.sink.event.ChangeEvent;
 import io.github.pgredis.sink.event.ChangeEventDecoder;
 import io.github.pgredis.sink.mapping.KeyTemplate;
 import io.github.pgredis.sink.mapping.RenderedRow;
 import io.github.pgredis.sink.mapping.RowRenderer;
-import io.github.pgredis.sink.redis.ChangeWriter;
+import io.github.pgredis.sink.apply.ChangeWriter;
 import io.github.pgredis.sink.redis.RedisSession;
 
 /**
  * Applies one batch of records to Redis: decode, map to keys, collapse per key and send the writes pipelined; the
- * {@link PendingBatch} sorts the replies into the record's own failures (reported, the rest applied), transient
- * (the batch is sent again) and fatal (the task fails).
+ * {@link PendingBatch} sorts the replies into the record's own failures (reported, the rest applied) and those of
+ * the batch, which the caller classifies.
  */
 public final class ChangeApplier {
     private final ChangeEventDecoder decoder;
@@ -110,12 +107,8 @@ public final class ChangeApplier {
         try {
             writer.truncate(session, prefix, event.version(), event.offset());
         } catch (RuntimeException e) {
-            RedisFailure kind = RedisFailure.classify(e);
-            if (kind == RedisFailure.FATAL) {
-                throw new ConnectException("Redis refused the truncate in " + ChangeEvent.describe(event.record())
-                        + ": " + e.getMessage(), e);
-            }
-            throw new TransientBatchException(kind, e);
+            throw new RedisWriteException("Redis failed the truncate in " + ChangeEvent.describe(event.record())
+                    + ": " + e.getMessage(), e);
         }
     }
 }

@@ -6,14 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 import io.github.pgredis.sink.apply.BatchOutcome.Failed;
 import io.github.pgredis.sink.errors.RecordException;
 import io.github.pgredis.sink.errors.RedisFailure;
 import io.github.pgredis.sink.event.ChangeEvent;
-import io.github.pgredis.sink.redis.ChangeWriter;
+import io.github.pgredis.sink.apply.ChangeWriter;
 import io.lettuce.core.RedisFuture;
 
 /**
@@ -52,42 +51,37 @@ public final class PendingBatch {
     }
 
     /**
-     * Waits for every reply and sorts the failures: a record's own go to the outcome, a transient one fails the
-     * whole batch with {@link TransientBatchException}, a fatal one fails the task.
+     * Waits for every reply, all within one {@code timeoutMs} from now, and sorts the failures: a record's own go to
+     * the outcome; any other is thrown, naming the key, for the caller to classify (a fatal one before others).
      */
     public BatchOutcome complete(long timeoutMs) {
-        RuntimeException transientFailure = null;
-        RedisFailure transientKind = null;
+        long deadlineMs = System.currentTimeMillis() + timeoutMs;
+        RuntimeException batchFailure = null;
         int applied = 0;
-        for (Sent batch : sent) {
-            List<RuntimeException> failures = ChangeWriter.failures(batch.replies(), timeoutMs);
+        for (Sent segment : sent) {
+            List<RuntimeException> failures = ChangeWriter.failures(segment.replies(), deadlineMs);
             for (int i = 0; i < failures.size(); i++) {
                 RuntimeException failure = failures.get(i);
                 if (failure == null) {
                     applied++;
                     continue;
                 }
-                RowWrite write = batch.writes().get(i);
+                RowWrite write = segment.writes().get(i);
                 RedisFailure kind = RedisFailure.classify(failure);
-                switch (kind) {
-                    case RECORD -> {
-                        for (SinkRecord record : write.records()) {
-                            fail(record, new RecordException("Redis refused key '" + write.key() + "' for "
-                                    + ChangeEvent.describe(record) + ": " + failure.getMessage(), failure));
-                        }
+                if (kind == RedisFailure.RECORD) {
+                    for (SinkRecord record : write.records()) {
+                        fail(record, new RecordException("Redis refused key '" + write.key() + "' for "
+                                + ChangeEvent.describe(record) + ": " + failure.getMessage(), failure));
                     }
-                    case FATAL -> throw new ConnectException("Redis refused the write of key '" + write.key()
-                            + "' for " + ChangeEvent.describe(write.records().get(0)) + ": " + failure.getMessage(),
-                            failure);
-                    default -> {
-                        transientFailure = failure;
-                        transientKind = kind;
-                    }
+                } else if (batchFailure == null || kind == RedisFailure.FATAL) {
+                    batchFailure = new RedisWriteException("Redis refused the write of key '" + write.key()
+                            + "' for " + ChangeEvent.describe(write.records().get(0)) + ": "
+                            + failure.getMessage(), failure);
                 }
             }
         }
-        if (transientFailure != null) {
-            throw new TransientBatchException(transientKind, transientFailure);
+        if (batchFailure != null) {
+            throw batchFailure;
         }
         return new BatchOutcome(failed, nextOffsets, applied);
     }

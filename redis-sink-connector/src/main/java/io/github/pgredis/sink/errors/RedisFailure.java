@@ -1,14 +1,19 @@
 package io.github.pgredis.sink.errors;
 
 import java.io.IOException;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 
-/** What a failure of a Redis command means for the batch, decided by walking the cause chain. */
+/**
+ * What a failure met while talking to Redis means for the sink. {@link #classify} is the one place that decides it,
+ * for every command the sink sends; docs/architecture.md has the table.
+ */
 public enum RedisFailure {
     /** The server cannot take writes right now; the batch is retried with backoff, never dropped. */
     TRANSIENT,
@@ -18,74 +23,67 @@ public enum RedisFailure {
     SCRIPT_MISSING,
     /** The server is not the one whose data the sink checked (restart, restore); the sink rewinds. */
     SERVER_REPLACED,
-    /** Configuration or permissions are wrong; the task fails with the server's message. */
+    /** Configuration, permissions or a defect: retrying cannot help; the task fails with the server's message. */
     FATAL;
 
-    private static final Set<String> TRANSIENT_CODES = Set.of("LOADING", "BUSY", "READONLY", "MASTERDOWN", "OOM",
-            "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS", "MISCONF", "MASTER_LINK_DOWN");
-    private static final Set<String> FATAL_CODES = Set.of("NOAUTH", "WRONGPASS", "NOPERM");
+    private static final Map<String, RedisFailure> BY_ERROR_CODE = Map.ofEntries(
+            Map.entry("LOADING", TRANSIENT), Map.entry("BUSY", TRANSIENT), Map.entry("READONLY", TRANSIENT),
+            Map.entry("MASTERDOWN", TRANSIENT), Map.entry("OOM", TRANSIENT), Map.entry("MISCONF", TRANSIENT),
+            Map.entry("TRYAGAIN", TRANSIENT), Map.entry("CLUSTERDOWN", TRANSIENT),
+            Map.entry("NOREPLICAS", TRANSIENT),
+            Map.entry("WRONGTYPE", RECORD),
+            Map.entry("NOSCRIPT", SCRIPT_MISSING),
+            Map.entry("RUNID_CHANGED", SERVER_REPLACED),
+            Map.entry("NOAUTH", FATAL), Map.entry("WRONGPASS", FATAL), Map.entry("NOPERM", FATAL),
+            // a standalone connection to a Redis Cluster node: the URI names the wrong kind of server
+            Map.entry("MOVED", FATAL), Map.entry("ASK", FATAL));
 
+    /**
+     * Walks the cause chain to the first Redis error reply or connection problem. Error replies are decided by
+     * their code (the first word); an unknown reply is transient, so a server condition this table does not know
+     * yet stalls the sink visibly (retries, consumer lag, {@code retry.timeout.ms}) instead of failing it or
+     * dropping data. Anything that is not Redis's is a defect of ours and fatal.
+     */
     public static RedisFailure classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RedisCommandExecutionException reply) {
+                return ofReply(reply.getMessage());
+            }
             if (t instanceof RedisConnectionException || t instanceof RedisCommandTimeoutException
-                    || t instanceof IOException || t instanceof TimeoutException) {
+                    || t instanceof RedisCommandInterruptedException || t instanceof IOException
+                    || t instanceof TimeoutException) {
                 return TRANSIENT;
             }
-            String code = errorCode(t.getMessage());
-            if (code == null) {
-                continue;
-            }
-            if (TRANSIENT_CODES.contains(code)) {
+            if (t instanceof RedisException && t.getCause() == null) {
+                // the client's own state: "Connection closed", "Currently not connected. Commands are rejected."
                 return TRANSIENT;
             }
-            if (FATAL_CODES.contains(code)) {
+        }
+        return FATAL;
+    }
+
+    /** The outcome of one error reply of the server, such as {@code OOM command not allowed ...}. */
+    static RedisFailure ofReply(String reply) {
+        String message = reply == null ? "" : reply;
+        int space = message.indexOf(' ');
+        String code = space < 0 ? message : message.substring(0, space);
+        RedisFailure known = BY_ERROR_CODE.get(code);
+        if (known != null) {
+            return known;
+        }
+        if (code.equals("ERR")) {
+            if (message.contains("max number of clients")) {
+                return TRANSIENT;
+            }
+            if (message.contains("user_script") || message.contains("Error running script")) {
+                // our script failed on what a key held: that record's fault
+                return RECORD;
+            }
+            if (message.startsWith("ERR unknown command")) {
+                // EVALSHA, INFO or SCAN renamed or disabled on this server
                 return FATAL;
             }
-            switch (code) {
-                case "NOSCRIPT" -> {
-                    return SCRIPT_MISSING;
-                }
-                case "RUNID_CHANGED" -> {
-                    return SERVER_REPLACED;
-                }
-                case "WRONGTYPE" -> {
-                    return RECORD;
-                }
-                default -> {
-                }
-            }
-            if (t instanceof RedisException && isDisconnect(t.getMessage())) {
-                return TRANSIENT;
-            }
         }
-        return isScriptDataError(failure) ? RECORD : FATAL;
-    }
-
-    /** The leading upper-case word of a Redis error reply, such as OOM or WRONGTYPE. */
-    private static String errorCode(String message) {
-        if (message == null) {
-            return null;
-        }
-        int end = 0;
-        while (end < message.length() && (Character.isUpperCase(message.charAt(end)) || message.charAt(end) == '_')) {
-            end++;
-        }
-        return end == 0 ? null : message.substring(0, end);
-    }
-
-    private static boolean isDisconnect(String message) {
-        return message != null && (message.contains("not connected") || message.contains("Connection closed")
-                || message.contains("connection reset") || message.contains("Connection reset"));
-    }
-
-    /** Our script failing on a row's stored value (for example JSON that cjson cannot read) is the record's fault. */
-    private static boolean isScriptDataError(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            String message = t.getMessage();
-            if (message != null && message.startsWith("ERR") && message.contains("user_script")) {
-                return true;
-            }
-        }
-        return false;
+        return TRANSIENT;
     }
 }

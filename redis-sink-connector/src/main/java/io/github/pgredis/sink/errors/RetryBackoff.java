@@ -36,15 +36,21 @@ public final class RetryBackoff {
         if (firstFailureMs < 0) {
             firstFailureMs = time.milliseconds();
         }
-        int exponent = Math.min(attempts, 30);
+        int exponent = Math.min(attempts, Long.SIZE);
         attempts++;
-        long cap = Math.min(maxMs, initialMs << exponent);
+        // initialMs << exponent, saturating at maxMs before it could overflow
+        boolean pastMax = exponent >= Long.numberOfLeadingZeros(initialMs) - 1 || initialMs << exponent > maxMs;
+        long cap = pastMax ? maxMs : initialMs << exponent;
         long half = cap / 2;
         return half + jitter.applyAsLong(cap - half);
     }
 
     public boolean timedOut() {
         return timeoutMs >= 0 && firstFailureMs >= 0 && time.milliseconds() - firstFailureMs > timeoutMs;
+    }
+
+    public long timeoutMs() {
+        return timeoutMs;
     }
 
     public int attempts() {

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.github.pgredis.sink.RedisSinkConfig.ValueFormat;
 import io.github.pgredis.sink.errors.RecordException;
 import io.github.pgredis.sink.event.ChangeEvent;
 import io.github.pgredis.sink.event.Column;

@@ -45,11 +45,7 @@ public final class LuaScript {
         return source;
     }
 
-    public String sha() {
-        return sha;
-    }
-
-    RedisFuture<Long> call(RedisAsyncCommands<String, String> commands, String[] keys, String... args) {
+    public RedisFuture<Long> call(RedisAsyncCommands<String, String> commands, String[] keys, String... args) {
         return commands.evalsha(sha, ScriptOutputType.INTEGER, keys, args);
     }
 }

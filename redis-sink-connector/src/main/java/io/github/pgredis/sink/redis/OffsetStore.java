@@ -59,6 +59,11 @@ public final class OffsetStore {
         return LuaScript.RECORD_OFFSETS.call(session.commands(), new String[] {key}, args.toArray(new String[0]));
     }
 
+    /** Forgets every partition's offset: the connector starts again from the earliest offsets. */
+    public void clear(RedisSession session) {
+        session.execute(session.commands().del(key));
+    }
+
     /** Applies Connect's alter or reset of the connector's offsets: a null offset removes the partition. */
     public void alter(RedisSession session, Map<TopicPartition, Long> offsets) {
         List<RedisFuture<?>> replies = new ArrayList<>();

@@ -1,10 +1,8 @@
 package io.github.pgredis.sink.redis;
 
 import java.io.File;
-import java.net.URI;
 import java.time.Duration;
 
-import io.github.pgredis.sink.RedisSinkConfig;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -14,42 +12,35 @@ import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.protocol.ProtocolVersion;
 
-/** Builds Lettuce clients from the sink configuration. */
+/** Builds Lettuce clients from validated connection settings. */
 public final class RedisClients {
-    private static final int DEFAULT_PORT = 6379;
-
     private RedisClients() {
     }
 
-    public static RedisClient create(RedisSinkConfig config) {
-        RedisClient client = RedisClient.create(uri(config));
-        client.setOptions(options(config));
+    public static RedisClient create(RedisSettings settings) {
+        RedisClient client = RedisClient.create(uri(settings));
+        client.setOptions(options(settings));
         return client;
     }
 
-    static RedisURI uri(RedisSinkConfig config) {
-        URI uri = config.redisUri();
+    static RedisURI uri(RedisSettings settings) {
         RedisURI.Builder builder = RedisURI.builder()
-                .withHost(uri.getHost())
-                .withPort(uri.getPort() > 0 ? uri.getPort() : DEFAULT_PORT)
-                .withTimeout(Duration.ofMillis(config.redisTimeoutMs()))
+                .withHost(settings.host())
+                .withPort(settings.port())
+                .withDatabase(settings.database())
+                .withTimeout(Duration.ofMillis(settings.timeoutMs()))
                 .withClientName("pgredis-sink");
-        String path = uri.getPath();
-        if (path != null && path.length() > 1) {
-            builder.withDatabase(Integer.parseInt(path.substring(1)));
-        }
-        if (config.tlsEnabled()) {
-            builder.withSsl(true).withVerifyPeer(switch (config.tlsVerifyMode()) {
+        if (settings.tls()) {
+            builder.withSsl(true).withVerifyPeer(switch (settings.tlsVerifyMode()) {
                 case FULL -> SslVerifyMode.FULL;
                 case CA -> SslVerifyMode.CA;
                 case NONE -> SslVerifyMode.NONE;
             });
         }
-        String password = config.redisPassword() == null ? null : config.redisPassword().value();
-        String username = config.redisUsername();
+        String password = settings.password();
         if (password != null && !password.isEmpty()) {
-            if (username != null && !username.isBlank()) {
-                builder.withAuthentication(username, password.toCharArray());
+            if (settings.username() != null && !settings.username().isBlank()) {
+                builder.withAuthentication(settings.username(), password.toCharArray());
             } else {
                 builder.withPassword(password.toCharArray());
             }
@@ -57,24 +48,21 @@ public final class RedisClients {
         return builder.build();
     }
 
-    private static ClientOptions options(RedisSinkConfig config) {
+    private static ClientOptions options(RedisSettings settings) {
         ClientOptions.Builder options = ClientOptions.builder()
                 .autoReconnect(true)
                 // fail fast while disconnected: the task's own backoff retries the batch
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .protocolVersion(ProtocolVersion.RESP2)
                 .socketOptions(SocketOptions.builder()
-                        .connectTimeout(Duration.ofMillis(config.redisConnectTimeoutMs()))
+                        .connectTimeout(Duration.ofMillis(settings.connectTimeoutMs()))
                         .keepAlive(true)
                         .build())
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(config.redisTimeoutMs())));
-        if (config.tlsEnabled()) {
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(settings.timeoutMs())));
+        if (settings.tls()) {
             SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider();
-            String truststore = config.tlsTruststorePath();
-            if (truststore != null && !truststore.isBlank()) {
-                String password = config.tlsTruststorePassword() == null ? null
-                        : config.tlsTruststorePassword().value();
-                ssl.truststore(new File(truststore), password);
+            if (settings.truststorePath() != null && !settings.truststorePath().isBlank()) {
+                ssl.truststore(new File(settings.truststorePath()), settings.truststorePassword());
             }
             options.sslOptions(ssl.build());
         }

@@ -5,7 +5,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.github.pgredis.sink.RedisSinkConfig;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisFuture;
@@ -31,12 +30,12 @@ public final class RedisSession implements AutoCloseable {
     }
 
     /** Connects, authenticates, loads the scripts and reads the server's run_id. */
-    public static RedisSession open(RedisSinkConfig config) {
-        RedisClient client = RedisClients.create(config);
+    public static RedisSession open(RedisSettings settings) {
+        RedisClient client = RedisClients.create(settings);
         try {
             StatefulRedisConnection<String, String> connection = client.connect();
             connection.setAutoFlushCommands(false);
-            RedisSession session = new RedisSession(client, connection, config.redisTimeoutMs());
+            RedisSession session = new RedisSession(client, connection, settings.timeoutMs());
             session.loadScripts();
             session.runId = session.fetchRunId();
             return session;
@@ -93,6 +92,11 @@ public final class RedisSession implements AutoCloseable {
     public <T> T execute(RedisFuture<T> future) {
         flush();
         return await(future, timeoutMs);
+    }
+
+    /** Waits for one reply until an absolute deadline (System.currentTimeMillis()); see {@link #await}. */
+    public static <T> T awaitUntil(RedisFuture<T> future, long deadlineMs) {
+        return await(future, deadlineMs - System.currentTimeMillis());
     }
 
     /**

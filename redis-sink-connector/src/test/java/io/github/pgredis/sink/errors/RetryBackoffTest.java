@@ -20,6 +20,16 @@ class RetryBackoffTest {
     }
 
     @Test
+    void aLargeInitialBackoffStaysAtTheCapInsteadOfOverflowing() {
+        long initial = Long.MAX_VALUE / 4;
+        RetryBackoff highest = new RetryBackoff(initial, Long.MAX_VALUE, -1, time, bound -> bound);
+
+        for (int attempt = 0; attempt < 40; attempt++) {
+            assertThat(highest.nextBackoffMs()).as("attempt %d", attempt).isBetween(initial, Long.MAX_VALUE);
+        }
+    }
+
+    @Test
     void timesOutOnlyWhenConfiguredAndOnlyAfterTheDeadline() {
         RetryBackoff bounded = new RetryBackoff(100, 1_000, 5_000, time);
         RetryBackoff endless = new RetryBackoff(100, 1_000, -1, time);

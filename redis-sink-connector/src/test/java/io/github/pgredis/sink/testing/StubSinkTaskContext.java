@@ -25,6 +25,9 @@ public final class StubSinkTaskContext implements SinkTaskContext {
     public final Map<TopicPartition, Long> seeks = new HashMap<>();
     public final List<Long> timeouts = new ArrayList<>();
     public final List<Reported> reported = new ArrayList<>();
+    /** When set, a report is acknowledged only when the test completes its future in {@link #heldReports}. */
+    public boolean holdReports;
+    public final List<CompletableFuture<Void>> heldReports = new ArrayList<>();
 
     public StubSinkTaskContext(Map<String, String> configs) {
         this.configs = configs;
@@ -111,7 +114,12 @@ public final class StubSinkTaskContext implements SinkTaskContext {
             @Override
             public Future<Void> report(SinkRecord record, Throwable error) {
                 reported.add(new Reported(record, error));
-                return CompletableFuture.completedFuture(null);
+                if (!holdReports) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                CompletableFuture<Void> acknowledgement = new CompletableFuture<>();
+                heldReports.add(acknowledgement);
+                return acknowledgement;
             }
         };
     }

@@ -1,14 +1,16 @@
-package io.github.pgredis.sink.redis;
+package io.github.pgredis.sink.apply;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.github.pgredis.sink.RedisSinkConfig.ValueFormat;
-import io.github.pgredis.sink.apply.RowWrite;
 import io.github.pgredis.sink.errors.RedisFailure;
 import io.github.pgredis.sink.event.ChangeVersion;
 import io.github.pgredis.sink.mapping.KeyEscaping;
+import io.github.pgredis.sink.mapping.ValueFormat;
+import io.github.pgredis.sink.redis.LuaScript;
+import io.github.pgredis.sink.redis.RedisSession;
+import io.github.pgredis.sink.redis.VersionKeys;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
@@ -39,15 +41,14 @@ public final class ChangeWriter {
     }
 
     /**
-     * Waits for the replies of sent writes and returns, per write and in order, its failure or null when Redis
-     * applied it (or already held a newer version).
+     * Waits for the replies of sent writes until the deadline (System.currentTimeMillis()) and returns, per write and
+     * in order, its failure or null when Redis applied it (or already held a newer version).
      */
-    public static List<RuntimeException> failures(List<RedisFuture<Long>> replies, long timeoutMs) {
-        long deadline = System.currentTimeMillis() + timeoutMs;
+    static List<RuntimeException> failures(List<RedisFuture<Long>> replies, long deadlineMs) {
         List<RuntimeException> failures = new ArrayList<>(replies.size());
         for (RedisFuture<Long> reply : replies) {
             try {
-                RedisSession.await(reply, deadline - System.currentTimeMillis());
+                RedisSession.awaitUntil(reply, deadlineMs);
                 failures.add(null);
             } catch (RuntimeException e) {
                 failures.add(e);
@@ -108,7 +109,7 @@ public final class ChangeWriter {
             }
             List<RedisFuture<Long>> replies = send(session, deletes);
             session.flush();
-            for (RuntimeException failure : failures(replies, session.timeoutMs())) {
+            for (RuntimeException failure : failures(replies, System.currentTimeMillis() + session.timeoutMs())) {
                 if (failure != null && RedisFailure.classify(failure) != RedisFailure.RECORD) {
                     throw failure;
                 }

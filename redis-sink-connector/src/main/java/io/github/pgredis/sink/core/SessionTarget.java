@@ -1,0 +1,93 @@
+package io.github.pgredis.sink.core;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.pgredis.sink.apply.BatchOutcome;
+import io.github.pgredis.sink.apply.ChangeApplier;
+import io.github.pgredis.sink.apply.PendingBatch;
+import io.github.pgredis.sink.redis.OffsetStore;
+import io.github.pgredis.sink.redis.RedisSession;
+import io.github.pgredis.sink.redis.RedisSettings;
+import io.lettuce.core.RedisFuture;
+
+/** The real {@link RedisTarget}: one pipelined Lettuce session, opened on first use and again after a failed open. */
+public final class SessionTarget implements RedisTarget {
+    private static final Logger log = LoggerFactory.getLogger(SessionTarget.class);
+
+    private final RedisSettings settings;
+    private final ChangeApplier applier;
+    private final OffsetStore offsetStore;
+    private RedisSession session;
+
+    public SessionTarget(RedisSettings settings, ChangeApplier applier, OffsetStore offsetStore) {
+        this.settings = settings;
+        this.applier = applier;
+        this.offsetStore = offsetStore;
+    }
+
+    private RedisSession session() {
+        if (session == null) {
+            session = RedisSession.open(settings);
+            log.info("Connected to Redis {} (run_id {})", settings, session.runId());
+        }
+        return session;
+    }
+
+    @Override
+    public SentBatch send(List<SinkRecord> records) {
+        RedisSession redis = session();
+        PendingBatch pending = applier.send(redis, records);
+        return new SentBatch() {
+            @Override
+            public List<SinkRecord> records() {
+                return pending.records();
+            }
+
+            @Override
+            public BatchOutcome await() {
+                return pending.complete(redis.timeoutMs());
+            }
+        };
+    }
+
+    @Override
+    public Reply queueOffsets(Map<TopicPartition, Long> nextOffsets) {
+        RedisSession redis = session();
+        RedisFuture<Long> reply = offsetStore.send(redis, nextOffsets);
+        return () -> RedisSession.await(reply, redis.timeoutMs());
+    }
+
+    @Override
+    public void recordOffsets(Map<TopicPartition, Long> nextOffsets) {
+        offsetStore.record(session(), nextOffsets);
+    }
+
+    @Override
+    public Map<TopicPartition, Long> storedOffsets() {
+        return offsetStore.read(session());
+    }
+
+    @Override
+    public boolean serverReplaced() {
+        return session().refreshRunId();
+    }
+
+    @Override
+    public void reloadScripts() {
+        session().loadScripts();
+    }
+
+    @Override
+    public void close() {
+        if (session != null) {
+            session.close();
+            session = null;
+        }
+    }
+}
