@@ -181,6 +181,60 @@ class RedisSinkTaskIT {
     }
 
     @Test
+    void jsonModeKeepsUnchangedToastedJsonbAndBigintArraysByteForByte() {
+        RedisSinkTask task = start(config(RedisSinkConfig.VALUE_FORMAT, "json"));
+        Schema json = SchemaBuilder.string().optional().name("io.debezium.data.Json").build();
+        ChangeRecords docs = ChangeRecords.table("public", "docs", SchemaBuilder.struct().optional()
+                .field("id", Schema.INT32_SCHEMA).field("note", Schema.OPTIONAL_STRING_SCHEMA).field("doc", json)
+                .field("ids", SchemaBuilder.array(Schema.OPTIONAL_INT64_SCHEMA).optional().build()).build(), "id");
+        String doc = "{\"z\": 12345678901234567890, \"b\": 0.1000000000000000055511151231257827, \"e\": [], "
+                + "\"o\": {}, \"n\": {\"y\": [1, {\"x\": \"q\\\"}]\"}], \"a\": null}}";
+        List<Long> ids = List.of(9_223_372_036_854_775_807L, -9_223_372_036_854_775_808L, 12_345_678_901_234_567L);
+        List<Long> unavailableIds = new ArrayList<>();
+        for (byte b : "__debezium_unavailable_value".getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            unavailableIds.add((long) b);
+        }
+
+        putAndSettle(task, List.of(docs.create(70, docs.row("id", 1, "note", "v1", "doc", doc, "ids", ids))));
+        String stored = commands.get("public.docs:1");
+        putAndSettle(task, List.of(docs.update(71, null, docs.row("id", 1, "note", "v2", "doc",
+                "__debezium_unavailable_value", "ids", unavailableIds))));
+
+        String updated = commands.get("public.docs:1");
+        assertThat(updated).startsWith("{\"id\":1,\"note\":\"v2\"")
+                .contains("\"doc\":" + doc).contains("\"ids\":[9223372036854775807,-9223372036854775808,"
+                        + "12345678901234567]")
+                .doesNotContain("unavailable").doesNotContain("95,95");
+        assertThat(updated.replace("\"note\":\"v2\"", "\"note\":\"v1\"")).hasSameSizeAs(stored);
+    }
+
+    @Test
+    void everyShapeOfDebeziumsToastPlaceholderKeepsTheHashField() {
+        RedisSinkTask task = start(config());
+        ChangeRecords arrays = ChangeRecords.table("public", "arrays", SchemaBuilder.struct().optional()
+                .field("id", Schema.INT32_SCHEMA)
+                .field("ints", SchemaBuilder.array(Schema.OPTIONAL_INT32_SCHEMA).optional().build())
+                .field("uuids", SchemaBuilder.array(Schema.OPTIONAL_STRING_SCHEMA).optional().build())
+                .field("tags", SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.OPTIONAL_STRING_SCHEMA).optional()
+                        .build()).build(), "id");
+        List<Integer> unavailableInts = new ArrayList<>();
+        for (byte b : "__debezium_unavailable_value".getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            unavailableInts.add((int) b);
+        }
+        String placeholderUuid = java.util.UUID.nameUUIDFromBytes("__debezium_unavailable_value"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+
+        putAndSettle(task, List.of(arrays.create(80, arrays.row("id", 1, "ints", List.of(1, 2), "uuids",
+                List.of("6f1b3c1e-0000-4000-8000-000000000001"), "tags", Map.of("k", "v")))));
+        putAndSettle(task, List.of(arrays.update(81, null, arrays.row("id", 1, "ints", unavailableInts, "uuids",
+                List.of(placeholderUuid), "tags", Map.of("__debezium_unavailable_value",
+                        "__debezium_unavailable_value")))));
+
+        assertThat(commands.hgetall("public.arrays:1")).isEqualTo(Map.of("id", "1", "ints", "[1,2]", "uuids",
+                "[\"6f1b3c1e-0000-4000-8000-000000000001\"]", "tags", "{\"k\":\"v\"}"));
+    }
+
+    @Test
     void jsonModeStoresTheRowAsOneDocumentWithNulls() {
         RedisSinkTask task = start(config(RedisSinkConfig.VALUE_FORMAT, "JSON"));
 

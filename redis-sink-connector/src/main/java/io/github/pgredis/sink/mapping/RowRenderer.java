@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import io.github.pgredis.sink.errors.RecordException;
 import io.github.pgredis.sink.event.ChangeEvent;
@@ -19,12 +20,26 @@ public final class RowRenderer {
     private final String placeholder;
     private final byte[] placeholderBytes;
     private final String placeholderBase64;
+    private final String placeholderUuid;
+    private final String placeholderHstoreJson;
+    private final List<Long> placeholderNumbers;
 
     public RowRenderer(ValueFormat format, String toastPlaceholder) {
         this.format = format;
         this.placeholder = toastPlaceholder;
         this.placeholderBytes = toastPlaceholder.getBytes(StandardCharsets.UTF_8);
         this.placeholderBase64 = Base64.getEncoder().encodeToString(placeholderBytes);
+        this.placeholderUuid = UUID.nameUUIDFromBytes(placeholderBytes).toString();
+        StringBuilder hstore = new StringBuilder("{");
+        JsonText.appendString(hstore, toastPlaceholder);
+        hstore.append(':');
+        JsonText.appendString(hstore, toastPlaceholder);
+        this.placeholderHstoreJson = hstore.append('}').toString();
+        List<Long> numbers = new ArrayList<>(placeholderBytes.length);
+        for (byte b : placeholderBytes) {
+            numbers.add((long) b);
+        }
+        this.placeholderNumbers = List.copyOf(numbers);
     }
 
     public ValueFormat format() {
@@ -56,10 +71,15 @@ public final class RowRenderer {
         return new RenderedRow(values, kept);
     }
 
-    /** Debezium's stand-in for an unchanged TOAST value, as text, bytes, base64 text or a one-element array. */
+    /**
+     * Debezium PostgreSQL's stand-in for an unchanged TOAST value, in the shape of the column's type: the text (or
+     * its base64), its bytes, a one-element text, bytea or uuid array (the uuid named from the placeholder's bytes),
+     * an int or bigint array of the placeholder's bytes, or an hstore of placeholder to placeholder (as a map or
+     * as JSON text).
+     */
     private boolean isUnavailable(Object value) {
         if (value instanceof String s) {
-            return s.equals(placeholder) || s.equals(placeholderBase64);
+            return s.equals(placeholder) || s.equals(placeholderBase64) || s.equals(placeholderHstoreJson);
         }
         if (value instanceof byte[] bytes) {
             return Arrays.equals(bytes, placeholderBytes);
@@ -69,8 +89,23 @@ public final class RowRenderer {
                     ByteBuffer.wrap(placeholderBytes));
         }
         if (value instanceof List<?> list) {
-            return list.size() == 1 && isUnavailable(list.get(0));
+            if (list.size() == 1) {
+                return isUnavailable(list.get(0)) || placeholderUuid.equals(String.valueOf(list.get(0)));
+            }
+            return list.size() == placeholderNumbers.size() && isPlaceholderNumbers(list);
+        }
+        if (value instanceof Map<?, ?> map) {
+            return map.size() == 1 && placeholder.equals(map.get(placeholder));
         }
         return false;
+    }
+
+    private boolean isPlaceholderNumbers(List<?> list) {
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof Number n) || n.longValue() != placeholderNumbers.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

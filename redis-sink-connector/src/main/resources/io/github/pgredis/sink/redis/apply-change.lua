@@ -9,6 +9,77 @@
 --   then for hash the field/value pairs of the row, for json the row document without the kept columns.
 -- The version key holds the version (37) followed by the Kafka offset (16) of the change that wrote it.
 -- Returns 1 when applied, 0 when the row already holds this change or a newer one.
+-- JSON mode keeps unchanged TOAST columns by copying their members out of the stored document as text, byte for
+-- byte: decoding and encoding them (cjson) would round numbers to 14 digits, turn [] into {} and reorder keys.
+
+-- The index of the quote that closes the JSON string opening at `from`, or nil.
+local function stringEnd(text, from)
+  local at = from + 1
+  while true do
+    local found = string.find(text, '["\\]', at)
+    if not found then return nil end
+    if string.sub(text, found, found) == '"' then return found end
+    at = found + 2
+  end
+end
+
+-- The index of the last character of the JSON value starting at `from`, or nil.
+local function valueEnd(text, from)
+  local first = string.sub(text, from, from)
+  if first == '"' then return stringEnd(text, from) end
+  if first == '{' or first == '[' then
+    local depth = 0
+    local at = from
+    while true do
+      local found = string.find(text, '[%[%]{}"]', at)
+      if not found then return nil end
+      local c = string.sub(text, found, found)
+      if c == '"' then
+        found = stringEnd(text, found)
+        if not found then return nil end
+      elseif c == '{' or c == '[' then
+        depth = depth + 1
+      else
+        depth = depth - 1
+        if depth == 0 then return found end
+      end
+      at = found + 1
+    end
+  end
+  local after = string.find(text, '[,}%s]', from)
+  if not after or after == from then return nil end
+  return after - 1
+end
+
+-- The top-level members of a JSON object: column name -> the member's text ("name":value) as stored; nil when the
+-- text is not a JSON object.
+local function jsonMembers(text)
+  local members = {}
+  local at = string.find(text, '%S')
+  if not at or string.sub(text, at, at) ~= '{' then return nil end
+  at = string.find(text, '%S', at + 1)
+  if at and string.sub(text, at, at) == '}' then return members end
+  while at do
+    if string.sub(text, at, at) ~= '"' then return nil end
+    local nameEnd = stringEnd(text, at)
+    if not nameEnd then return nil end
+    local colon = string.find(text, '%S', nameEnd + 1)
+    if not colon or string.sub(text, colon, colon) ~= ':' then return nil end
+    local valueStart = string.find(text, '%S', colon + 1)
+    if not valueStart then return nil end
+    local last = valueEnd(text, valueStart)
+    if not last then return nil end
+    members[cjson.decode(string.sub(text, at, nameEnd))] = string.sub(text, at, last)
+    local next = string.find(text, '%S', last + 1)
+    if not next then return nil end
+    local c = string.sub(text, next, next)
+    if c == '}' then return members end
+    if c ~= ',' then return nil end
+    at = string.find(text, '%S', next + 1)
+  end
+  return nil
+end
+
 local op = ARGV[1]
 local stored = redis.call('GET', KEYS[2])
 if stored then
@@ -64,11 +135,14 @@ if op == 'hash' then
 else
   local doc = ARGV[6 + kept]
   if kept > 0 and rowType == 'string' then
-    local old = cjson.decode(redis.call('GET', KEYS[1]))
+    local old = jsonMembers(redis.call('GET', KEYS[1]))
+    if not old then
+      return redis.error_reply('WRONGTYPE key ' .. KEYS[1] .. ' holds a string that is not a JSON row this sink wrote')
+    end
     local members = {}
     for i = 6, 5 + kept do
-      local value = old[ARGV[i]]
-      if value ~= nil then members[#members + 1] = cjson.encode(ARGV[i]) .. ':' .. cjson.encode(value) end
+      local member = old[ARGV[i]]
+      if member then members[#members + 1] = member end
     end
     if #members > 0 then
       local separator = ','
