@@ -97,10 +97,9 @@ public final class RedisSinkConfig extends AbstractConfig {
     private static final String KEY_TEMPLATE_DOC = "How a record becomes a Redis key. Placeholders: ${collection} "
             + "(schema.table of the change: from the Debezium source block or the __schema and __table fields, "
             + "else from a topic named <prefix>.<schema>.<table>, else the topic itself), ${schema}, ${table}, "
-            + "${topic}, "
-            + "${key} (all key columns joined by ':') and ${key.<column>}. Values are escaped so that different rows "
-            + "never share a key: '%' ':' '{' '}' become %25 %3A %7B %7D, and in schema and table names '.' becomes "
-            + "%2E. Braces written in the template form a Redis Cluster hash tag and must enclose text.";
+            + "${topic}, ${key} (all key columns in column-name order, joined by ':'; the same under every "
+            + "converter) and ${key.<column>}. Values are escaped so that different rows never share a key: '%' "
+            + "':' '{' '}' become %25 %3A %7B %7D, and in schema and table names '.' becomes %2E. Braces written in the template form a Redis Cluster hash tag and must enclose text.";
 
     public static final String KEY_TEMPLATE_OVERRIDES = "key.template.overrides";
     public static final String KEY_TEMPLATE_OVERRIDES_DEFAULT = "";

@@ -254,10 +254,9 @@ public final class ChangeEventDecoder {
         if (fields == null) {
             return List.of(new Column(PLAIN_KEY_COLUMN, record.keySchema(), key));
         }
+        // by name under every converter: a schemaless key (a Map) keeps no column order, a Struct its schema's
         List<Column> columns = fields.columns();
-        if (key instanceof Map<?, ?>) {
-            columns.sort(Comparator.comparing(Column::name));
-        }
+        columns.sort(Comparator.comparing(Column::name));
         return columns;
     }
 

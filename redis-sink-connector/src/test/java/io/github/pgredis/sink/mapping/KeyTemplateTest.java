@@ -3,11 +3,16 @@ package io.github.pgredis.sink.mapping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 
 import io.github.pgredis.sink.errors.RecordException;
@@ -29,15 +34,37 @@ class KeyTemplateTest {
         return decoder.decode(orders.create(10, orders.row("order_id", orderId, "line", line)));
     }
 
+    /** One row has one key whatever converter read its key: JSON with or without schemas, or a Struct. */
+    @Test
+    void compositeKeysJoinTheirColumnsByNameUnderEveryConverter() {
+        byte[] keyWithSchema = ("{\"schema\":{\"type\":\"struct\",\"fields\":[{\"field\":\"order_id\","
+                + "\"type\":\"string\"},{\"field\":\"line\",\"type\":\"int32\"}]},"
+                + "\"payload\":{\"order_id\":\"A17\",\"line\":2}}").getBytes(StandardCharsets.UTF_8);
+        byte[] keyWithoutSchema = "{\"order_id\":\"A17\",\"line\":2}".getBytes(StandardCharsets.UTF_8);
+        SinkRecord template = orders.create(10, orders.row("order_id", "A17", "line", 2));
+
+        Set<String> keys = new HashSet<>();
+        keys.add(DEFAULT.render(decoder.decode(template)));
+        for (boolean schemas : new boolean[] {true, false}) {
+            JsonConverter converter = new JsonConverter();
+            converter.configure(Map.of("schemas.enable", Boolean.toString(schemas)), true);
+            SchemaAndValue key = converter.toConnectData(template.topic(), schemas ? keyWithSchema : keyWithoutSchema);
+            keys.add(DEFAULT.render(decoder.decode(template.newRecord(template.topic(), 0, key.schema(),
+                    key.value(), template.valueSchema(), template.value(), template.timestamp()))));
+        }
+
+        assertThat(keys).containsExactly("sales.order_lines:2:A17");
+    }
+
     @Test
     void defaultKeyIsSchemaTableAndPrimaryKey() {
-        assertThat(DEFAULT.render(line("A17", 2))).isEqualTo("sales.order_lines:A17:2");
+        assertThat(DEFAULT.render(line("A17", 2))).isEqualTo("sales.order_lines:2:A17");
     }
 
     @Test
     void separatorsAndBracesInValuesAreEscapedSoKeysNeverCollide() {
-        assertThat(DEFAULT.render(line("a:b", 1))).isEqualTo("sales.order_lines:a%3Ab:1");
-        assertThat(DEFAULT.render(line("{x}%", 1))).isEqualTo("sales.order_lines:%7Bx%7D%25:1");
+        assertThat(DEFAULT.render(line("a:b", 1))).isEqualTo("sales.order_lines:1:a%3Ab");
+        assertThat(DEFAULT.render(line("{x}%", 1))).isEqualTo("sales.order_lines:1:%7Bx%7D%25");
 
         Set<String> keys = new HashSet<>();
         String[] tricky = {"a", "a:1", "a%3A1", "a%", "%", ":", "::", "a.b", "{", "}", "%25", ""};
@@ -77,8 +104,8 @@ class KeyTemplateTest {
         ChangeEvent flattened = decoder.decode(orders.record(orders.keyOf(row).schema(), orders.keyOf(row),
                 orders.rowSchema(), row));
 
-        assertThat(DEFAULT.render(tombstone)).isEqualTo("sales.order_lines:A:1");
-        assertThat(DEFAULT.render(flattened)).isEqualTo("sales.order_lines:A:1");
+        assertThat(DEFAULT.render(tombstone)).isEqualTo("sales.order_lines:1:A");
+        assertThat(DEFAULT.render(flattened)).isEqualTo("sales.order_lines:1:A");
     }
 
     @Test
