@@ -15,6 +15,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffsets;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,6 +152,49 @@ class RedisSinkConnectorIT {
 
         assertThat(redis.hashes("public.users:*")).as("a full replay converges; no deleted row comes back").isEqualTo(applied);
         connect.deleteConnector(CONNECTOR);
+    }
+
+    /**
+     * Connect hands a reset to alterOffsets as the consumer group's partitions with null offsets; partitions Redis
+     * holds but the group does not (never committed there, or expired) must be cleared too, or open() would rewind
+     * to them. A PATCH changes exactly what it names.
+     */
+    @Test
+    void anOffsetsResetClearsEveryPartitionRedisHoldsAndAnAlterChangesOnlyWhatItNames(RedisServer redis)
+            throws InterruptedException {
+        String topic = "pg.public.resets";
+        String connector = "redis-sink-resets";
+        String offsetsKey = "__pgr:offsets:{" + connector + "}";
+        RedisCommands<String, String> commands = redis.commands();
+        connect.kafka().createTopic(topic, 3);
+        long lsn = 10;
+        for (int partition = 0; partition < 2; partition++) {
+            for (int id = 0; id < 5; id++) {
+                connect.kafka().produce(topic, partition, "{\"id\":" + (partition * 10 + id) + "}",
+                        envelope("resets", "c", partition * 10 + id, "r", lsn++));
+            }
+        }
+        Map<String, String> config = sinkConfig(redis);
+        config.put("name", connector);
+        config.put("topics", topic);
+        connect.configureConnector(connector, config);
+        await(WAIT, "offsets committed", () -> ConnectClusters.committedOffsetSum(connect, connector) == 10);
+        connect.stopConnector(connector);
+        connect.assertions().assertConnectorIsStopped(connector, "sink did not stop");
+        commands.hset(offsetsKey, Map.of(topic + "/2", "7", "pg.public.gone/0", "3"));
+
+        connect.resetConnectorOffsets(connector);
+
+        assertThat(commands.hgetall(offsetsKey)).as("every partition of the connector").isEmpty();
+
+        commands.hset(offsetsKey, Map.of(topic + "/0", "5", topic + "/1", "5", topic + "/2", "7"));
+        Map<String, Object> partition1 = Map.of("kafka_topic", topic, "kafka_partition", 1);
+        connect.alterConnectorOffsets(connector, new ConnectorOffsets(List.of(
+                new ConnectorOffset(partition1, Map.of("kafka_offset", 2)))));
+
+        assertThat(commands.hgetall(offsetsKey)).isEqualTo(Map.of(topic + "/0", "5", topic + "/1", "2",
+                topic + "/2", "7"));
+        connect.deleteConnector(connector);
     }
 
     @Test
