@@ -86,9 +86,11 @@ final class MonotonicReader implements AutoCloseable {
         }
     }
 
-    /** Stops sampling; the observations are complete after this. */
-    @Override
-    public void close() {
+    /** Stops sampling; the observations are complete after this. Safe to call again (close() does). */
+    public void stop() {
+        if (!running) {
+            return;
+        }
         running = false;
         try {
             thread.join();
@@ -96,6 +98,11 @@ final class MonotonicReader implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         client.shutdown();
+    }
+
+    @Override
+    public void close() {
+        stop();
     }
 
     List<String> violations() {

@@ -58,7 +58,7 @@ class RebalanceIT {
             }
             changes = load.join();
             ConnectClusters.await(WAIT, "Redis equal to the table after the rebalances", () -> workload.inSync(redis));
-            reader.close();
+            reader.stop();
             assertThat(reader.violations()).as("rows that went back in time").isEmpty();
             assertThat(reader.reads()).as("samples taken while the sink wrote").isGreaterThan(1_000);
         }

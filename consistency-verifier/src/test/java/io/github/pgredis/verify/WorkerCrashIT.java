@@ -73,7 +73,7 @@ class WorkerCrashIT {
 
             load.join();
             ConnectClusters.await(WAIT, "Redis equal to the table after the crash", () -> workload.inSync(redis));
-            reader.close();
+            reader.stop();
             assertThat(reader.violations()).as("rows that went back in time").isEmpty();
             assertThat(reader.reads()).as("samples taken while the sink wrote").isGreaterThan(1_000);
             // the sink's consumer group hands the dead tasks' partitions to live tasks before Connect's own group

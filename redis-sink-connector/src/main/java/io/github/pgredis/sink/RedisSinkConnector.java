@@ -91,7 +91,8 @@ public class RedisSinkConnector extends SinkConnector {
     }
 
     private static void checkRedis(RedisSettings settings, Map<String, ConfigValue> values) {
-        try (RedisSession ignored = RedisSession.open(settings)) {
+        try {
+            RedisSession.open(settings).close();
             log.debug("Validation reached Redis {}", settings);
         } catch (RuntimeException e) {
             String message = rootMessage(e);

@@ -5,6 +5,8 @@ package io.github.pgredis.sink.errors;
  * to the dead-letter queue, or fails the task when errors are not tolerated; it never costs other records.
  */
 public final class RecordException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     public RecordException(String message) {
         super(message);
     }

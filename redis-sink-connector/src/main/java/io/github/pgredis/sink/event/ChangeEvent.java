@@ -88,10 +88,6 @@ public final class ChangeEvent {
         return record.originalTopic();
     }
 
-    public int partition() {
-        return record.originalKafkaPartition();
-    }
-
     public long offset() {
         return record.originalKafkaOffset();
     }

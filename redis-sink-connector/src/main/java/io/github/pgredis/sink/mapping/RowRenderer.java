@@ -42,10 +42,6 @@ public final class RowRenderer {
         this.placeholderNumbers = List.copyOf(numbers);
     }
 
-    public ValueFormat format() {
-        return format;
-    }
-
     public RenderedRow render(ChangeEvent event) {
         Map<String, String> values = new LinkedHashMap<>();
         List<String> kept = new ArrayList<>(0);

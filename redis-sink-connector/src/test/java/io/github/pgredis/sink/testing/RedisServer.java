@@ -116,7 +116,8 @@ public final class RedisServer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("redis-server exited: see " + dir.resolve("redis.log"));
             }
-            try (Socket socket = new Socket("127.0.0.1", port)) {
+            try {
+                new Socket("127.0.0.1", port).close();
                 return;
             } catch (IOException notYet) {
                 ConnectClusters.sleep(50);

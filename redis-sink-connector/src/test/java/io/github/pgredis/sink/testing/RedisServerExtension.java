@@ -43,8 +43,8 @@ public final class RedisServerExtension implements ParameterResolver,
                 name -> new ClosingServer(RedisServer.start()), ClosingServer.class).server();
     }
 
-    private record ClosingServer(RedisServer server) implements ExtensionContext.Store.CloseableResource,
-            AutoCloseable {
+    /** Closed by JUnit with the store it is kept in (stored AutoCloseable values are closed since 5.13). */
+    private record ClosingServer(RedisServer server) implements AutoCloseable {
         @Override
         public void close() {
             server.close();
