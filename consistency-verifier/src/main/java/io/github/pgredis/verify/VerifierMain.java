@@ -59,7 +59,7 @@ public final class VerifierMain {
                 return 2;
             }
             List<ConsistencyVerifier.TableReport> reports = ConsistencyVerifier.check(pgUrl, pgUser, pgPassword,
-                    new RedisSinkConfig(sinkProps), topicPrefix, tables);
+                    RedisSinkConfig.checked(sinkProps), topicPrefix, tables);
             return ConsistencyVerifier.print(reports, System.out) ? 0 : 1;
         } catch (Exception e) {
             System.err.println("verify: cannot check: " + e.getMessage());
@@ -72,7 +72,7 @@ public final class VerifierMain {
         JsonNode root = new ObjectMapper().readTree(Files.readString(file));
         JsonNode config = root.has("config") ? root.get("config") : root;
         Map<String, String> props = new HashMap<>();
-        config.fields().forEachRemaining(entry -> props.put(entry.getKey(), entry.getValue().asText()));
+        config.properties().forEach(entry -> props.put(entry.getKey(), entry.getValue().asText()));
         return props;
     }
 }

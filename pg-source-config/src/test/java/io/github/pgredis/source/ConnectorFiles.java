@@ -34,7 +34,7 @@ final class ConnectorFiles {
         JsonNode root = new ObjectMapper().readTree(filled.toString());
         Map<String, String> config = new HashMap<>();
         config.put("name", root.get("name").asText());
-        root.get("config").fields().forEachRemaining(entry -> config.put(entry.getKey(), entry.getValue().asText()));
+        root.get("config").properties().forEach(entry -> config.put(entry.getKey(), entry.getValue().asText()));
         return config;
     }
 }
