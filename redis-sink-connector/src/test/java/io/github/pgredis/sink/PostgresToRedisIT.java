@@ -3,16 +3,23 @@ package io.github.pgredis.sink;
 import static io.github.pgredis.sink.testing.ConnectClusters.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.testing.PostgresServer;
@@ -25,6 +32,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresToRedisIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SOURCE = "pg-source";
     private static final String SINK = "redis-sink";
     private static final String BIG_TEXT_SQL = "(SELECT string_agg(md5(i::text), '') FROM generate_series(1, 400) i)";
@@ -99,5 +107,92 @@ class PostgresToRedisIT {
 
         assertThat(redis.hashes("public.items:*")).as("after a full replay, no deleted row is back").isEqualTo(expected);
         assertThat(commands.get("__pgr:v{public.items:4}")).as("delete marker").isNotNull();
+    }
+
+    /**
+     * A transaction that updated a row before Debezium restarted and took a snapshot (the slot already existed, so
+     * the snapshot did not wait for it) and committed after: its change position is below the snapshot's, and
+     * Debezium does not know the commit before it (source.sequence[0] is null). Redis must end with
+     * the committed row, and keep it through a full replay of the topic.
+     */
+    @Test
+    void aTransactionOpenAcrossADebeziumRestartAndItsSnapshotEndsInRedisAsCommitted(RedisServer redis)
+            throws Exception {
+        String source = "pg-source-tx";
+        String sink = "redis-sink-tx";
+        String topic = "pgtx.public.accounts";
+        RedisCommands<String, String> commands = redis.commands();
+        postgres.execute("CREATE TABLE accounts (id int PRIMARY KEY, v text)",
+                "INSERT INTO accounts VALUES (1, 'v0'), (2, 'w0')");
+        Map<String, String> sourceConfig = postgres.debeziumConfig("pgtx", "public.accounts");
+        connect.configureConnector(source, sourceConfig);
+        Map<String, String> sinkConfig = ConnectClusters.sinkConfig(redis.uri());
+        sinkConfig.remove("topics.regex");
+        sinkConfig.put("topics", topic);
+        connect.configureConnector(sink, sinkConfig);
+        await(WAIT, "the snapshot in Redis", () -> "v0".equals(commands.hget("public.accounts:1", "v")));
+        postgres.execute("UPDATE accounts SET v = 'w1' WHERE id = 2");
+        await(WAIT, "a streamed change in Redis", () -> "w1".equals(commands.hget("public.accounts:2", "v")));
+
+        connect.deleteConnector(source);
+        connect.assertions().assertConnectorDoesNotExist(source, "the source was not deleted");
+        try (Connection open = DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "postgres")) {
+            open.setAutoCommit(false);
+            try (Statement statement = open.createStatement()) {
+                statement.executeUpdate("UPDATE accounts SET v = 'v1' WHERE id = 1");
+            }
+            // committed after the open transaction's change, so the snapshot's position is past that change's
+            postgres.execute("UPDATE accounts SET v = 'w2' WHERE id = 2");
+            long before = connect.kafka().consumeAll(WAIT.toMillis(), topic).count();
+            sourceConfig.put("snapshot.mode", "always");
+            connect.configureConnector(source, sourceConfig);
+            await(WAIT, "the second snapshot in Kafka", () -> recordsIn(topic) >= before + 2);
+            open.commit();
+        }
+
+        await(WAIT, "the committed change in Kafka", () -> lastEventOf(topic, 1, "u") != null);
+        JsonNode snapshotRow = lastEventOf(topic, 1, "r").path("source");
+        JsonNode committed = lastEventOf(topic, 1, "u").path("source");
+        assertThat(committed.path("sequence").asText()).as("the edge: commit unknown").startsWith("[null,");
+        assertThat(committed.path("lsn").asLong()).as("the edge: change below the snapshot")
+                .isLessThan(snapshotRow.path("lsn").asLong());
+
+        await(WAIT, "the committed row in Redis", () -> "v1".equals(commands.hget("public.accounts:1", "v")));
+        long end = connect.kafka().consumeAll(WAIT.toMillis(), topic).count();
+        await(WAIT, "the sink committed the topic", () -> ConnectClusters.committedOffsetSum(connect, sink) == end);
+        connect.stopConnector(sink);
+        connect.assertions().assertConnectorIsStopped(sink, "sink did not stop");
+        connect.resetConnectorOffsets(sink);
+        connect.resumeConnector(sink);
+        await(WAIT, "the replay was committed", () -> ConnectClusters.committedOffsetSum(connect, sink) == end);
+
+        assertThat(redis.hashes("public.accounts:*")).as("after a full replay").isEqualTo(Map.of(
+                "public.accounts:1", Map.of("id", "1", "v", "v1"), "public.accounts:2", Map.of("id", "2", "v", "w2")));
+        connect.deleteConnector(sink);
+        connect.deleteConnector(source);
+    }
+
+    private long recordsIn(String topic) {
+        try {
+            return connect.kafka().consumeAll(WAIT.toMillis(), topic).count();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The payload of the last event of the row with that id and op in the topic, or null. */
+    private JsonNode lastEventOf(String topic, int id, String op) {
+        JsonNode last = null;
+        try {
+            for (ConsumerRecord<byte[], byte[]> record : connect.kafka().consumeAll(WAIT.toMillis(), topic)) {
+                JsonNode payload = JSON.readTree(record.value()).path("payload");
+                if (op.equals(payload.path("op").asText()) && payload.path("after").path("id").asInt() == id) {
+                    last = payload;
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return last;
     }
 }

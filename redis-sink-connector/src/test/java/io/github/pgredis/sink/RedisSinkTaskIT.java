@@ -143,6 +143,33 @@ class RedisSinkTaskIT {
         assertThat(commands.pttl(marker)).isBetween(1L, 600_000L);
     }
 
+    /** apply-change.lua's side of ChangeVersion.replaces, batch by batch, with replays in both directions. */
+    @Test
+    void betweenASnapshotRowAndAChangeWhoseCommitIsUnknownRedisFollowsKafkaOrder() {
+        RedisSinkTask task = start(config());
+        Struct v0 = users.row("id", 40, "name", "snapshot");
+        Struct v1 = users.row("id", 40, "name", "committed after the snapshot");
+        users.atOffset(10);
+        SinkRecord snapshot = users.snapshotRead(5_000, v0);
+        SinkRecord openAcross = users.envelope("u", null, v1, users.source(4_000L, "[null,\"4000\"]", "false"));
+
+        putAndSettle(task, List.of(snapshot));
+        putAndSettle(task, List.of(openAcross));
+        assertThat(row(40)).containsEntry("name", "committed after the snapshot");
+        putAndSettle(task, List.of(snapshot));
+        putAndSettle(task, List.of(snapshot, openAcross));
+        assertThat(row(40)).as("after replays").containsEntry("name", "committed after the snapshot");
+
+        Struct v2 = users.row("id", 41, "name", "second snapshot");
+        users.atOffset(5);
+        SinkRecord streamedBefore = users.envelope("u", null, users.row("id", 41, "name", "streamed before"),
+                users.source(4_600L, "[null,\"4600\"]", "false"));
+        users.atOffset(30);
+        putAndSettle(task, List.of(users.snapshotRead(5_000, v2)));
+        putAndSettle(task, List.of(streamedBefore));
+        assertThat(row(41)).as("a change read before the snapshot row").containsEntry("name", "second snapshot");
+    }
+
     @Test
     void createAndDeleteOfOneKeyInOneBatchEndDeletedAndTheReverseEndsCreated() {
         RedisSinkTask task = start(config());

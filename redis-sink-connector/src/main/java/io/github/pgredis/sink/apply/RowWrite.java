@@ -56,7 +56,7 @@ public final class RowWrite {
             ChangeVersion newest = version.compareTo(later.version) >= 0 ? version : later.version;
             return new RowWrite(key, Kind.TOMBSTONE, newest, lastOffset, null, all);
         }
-        if (version.compareTo(later.version) > 0) {
+        if (version.replaces(later.version, offset, later.offset)) {
             return new RowWrite(key, kind, version, lastOffset, row, all);
         }
         RenderedRow laterRow = later.row;

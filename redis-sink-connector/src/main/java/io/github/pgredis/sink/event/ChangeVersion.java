@@ -60,6 +60,35 @@ public record ChangeVersion(int epoch, Kind kind, long major, long minor) implem
         }
     }
 
+    /** A row read by a snapshot: a source position whose change part is zero. */
+    public boolean isSnapshotRead() {
+        return kind == Kind.SOURCE_POSITION && minor == 0;
+    }
+
+    /**
+     * A streamed change whose commit position Debezium did not know (source.sequence without the last commit, as
+     * for the first transaction after a Debezium restart): its position is its own change's twice.
+     */
+    public boolean isCommitUnknown() {
+        return kind == Kind.SOURCE_POSITION && major == minor && minor != 0;
+    }
+
+    /**
+     * Whether a change at this version, at Kafka offset {@code offset}, replaces one at {@code earlier}, at
+     * {@code earlierOffset} of the same partition. Source positions decide, except between a snapshot row and a
+     * streamed change whose commit is unknown: a transaction that began before the snapshot and committed after it
+     * has change positions below the snapshot's, so there Debezium's own order, the Kafka offset, decides (Debezium
+     * writes a snapshot's rows before the changes streamed after it, and a key stays in one partition). The same rule
+     * is in apply-change.lua.
+     */
+    public boolean replaces(ChangeVersion earlier, long offset, long earlierOffset) {
+        if (epoch == earlier.epoch && (isSnapshotRead() && earlier.isCommitUnknown()
+                || isCommitUnknown() && earlier.isSnapshotRead())) {
+            return offset > earlierOffset;
+        }
+        return compareTo(earlier) > 0;
+    }
+
     @Override
     public int compareTo(ChangeVersion other) {
         int c = Integer.compare(epoch, other.epoch);

@@ -69,7 +69,9 @@ local function jsonMembers(text)
     if not valueStart then return nil end
     local last = valueEnd(text, valueStart)
     if not last then return nil end
-    members[cjson.decode(string.sub(text, at, nameEnd))] = string.sub(text, at, last)
+    local decoded, name = pcall(cjson.decode, string.sub(text, at, nameEnd))
+    if not decoded then return nil end
+    members[name] = string.sub(text, at, last)
     local next = string.find(text, '%S', last + 1)
     if not next then return nil end
     local c = string.sub(text, next, next)
@@ -80,12 +82,37 @@ local function jsonMembers(text)
   return nil
 end
 
+-- A snapshot row: a source position (kind 2) whose change part is zero.
+local function isSnapshotRead(version)
+  return string.sub(version, 5, 5) == '2' and string.sub(version, 22, 37) == '0000000000000000'
+end
+
+-- A streamed change whose commit Debezium did not know: its commit part repeats its change part.
+local function isCommitUnknown(version)
+  return string.sub(version, 5, 5) == '2' and string.sub(version, 6, 21) == string.sub(version, 22, 37)
+    and not isSnapshotRead(version)
+end
+
+-- Whether the change (ARGV[2] at ARGV[3]) replaces what the version key holds. Source positions decide, except
+-- between a snapshot row and a streamed change whose commit is unknown, where the Kafka offset (Debezium's own
+-- order within the key's partition) does; ChangeVersion.replaces is the same rule.
+local function replaces(stored)
+  local storedVersion = string.sub(stored, 1, 37)
+  local version = ARGV[2]
+  if string.sub(storedVersion, 1, 4) == string.sub(version, 1, 4)
+      and ((isSnapshotRead(storedVersion) and isCommitUnknown(version))
+        or (isCommitUnknown(storedVersion) and isSnapshotRead(version))) then
+    return string.sub(ARGV[3], 5) > string.sub(stored, 38)
+  end
+  return version > storedVersion
+end
+
 local op = ARGV[1]
 local stored = redis.call('GET', KEYS[2])
 if stored then
   if op == 'tombstone' then
     if string.sub(stored, 1, 4) .. string.sub(stored, 38) >= ARGV[3] then return 0 end
-  elseif string.sub(stored, 1, 37) >= ARGV[2] then
+  elseif not replaces(stored) then
     return 0
   end
 end

@@ -28,6 +28,24 @@ class RowWriteTest {
         return new RowWrite("k", Kind.TOMBSTONE, ChangeVersion.ofKafkaOffset(0, offset), offset, null, RECORD);
     }
 
+    private static RowWrite snapshotRow(long snapshotLsn, long offset, String value) {
+        return new RowWrite("k", Kind.UPSERT, ChangeVersion.ofSourcePosition(0, snapshotLsn, 0), offset,
+                new RenderedRow(Map.of("v", value), List.of()), RECORD);
+    }
+
+    /** The ordering rule of ChangeVersion.replaces holds inside a batch too: there Kafka order decides. */
+    @Test
+    void aChangeWhoseCommitIsUnknownAfterASnapshotRowOfTheBatchWinsAndBeforeItLoses() {
+        RowWrite after = snapshotRow(5_000, 0, "snapshot").followedBy(upsert(4_000, 1, Map.of("v", "committed"),
+                List.of()));
+        RowWrite before = upsert(4_000, 0, Map.of("v", "streamed"), List.of()).followedBy(snapshotRow(5_000, 1,
+                "snapshot"));
+
+        assertThat(after.row().values()).containsEntry("v", "committed");
+        assertThat(before.row().values()).containsEntry("v", "snapshot");
+        assertThat(after.offset()).isEqualTo(1);
+    }
+
     @Test
     void createThenDeleteInOneBatchEndsDeleted() {
         RowWrite collapsed = upsert(10, 0, Map.of("a", "1"), List.of()).followedBy(delete(11, 1));

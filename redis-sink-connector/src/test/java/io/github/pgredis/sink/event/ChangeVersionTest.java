@@ -50,4 +50,20 @@ class ChangeVersionTest {
     void negativeFieldVersionsOrderBelowPositiveOnes() {
         assertThat(ChangeVersion.ofField(0, -5).encode()).isLessThan(ChangeVersion.ofField(0, 3).encode());
     }
+
+    /** A transaction begun before a snapshot and committed after it, first after a Debezium restart. */
+    @Test
+    void betweenASnapshotRowAndAChangeWhoseCommitIsUnknownKafkaOrderDecides() {
+        ChangeVersion snapshot = ChangeVersion.ofSourcePosition(0, 5_000, 0);
+        ChangeVersion openAcrossTheSnapshot = ChangeVersion.ofSourcePosition(0, 4_000, 4_000);
+        ChangeVersion knownCommit = ChangeVersion.ofSourcePosition(0, 4_500, 4_000);
+
+        assertThat(openAcrossTheSnapshot.isCommitUnknown()).isTrue();
+        assertThat(snapshot.isSnapshotRead()).isTrue();
+        assertThat(openAcrossTheSnapshot.replaces(snapshot, 20, 10)).as("streamed after the snapshot").isTrue();
+        assertThat(snapshot.replaces(openAcrossTheSnapshot, 10, 20)).as("a replayed snapshot row").isFalse();
+        assertThat(openAcrossTheSnapshot.replaces(snapshot, 5, 10)).as("streamed before it").isFalse();
+        assertThat(knownCommit.replaces(snapshot, 20, 10)).as("positions decide otherwise").isFalse();
+        assertThat(ChangeVersion.ofSourcePosition(1, 1, 1).replaces(snapshot, 5, 10)).as("a higher epoch").isTrue();
+    }
 }
