@@ -192,7 +192,6 @@ public final class RedisSinkConfig extends AbstractConfig {
     private static final int DEFAULT_PORT = 6379;
 
     private final List<Problem> problems = new ArrayList<>();
-    private final String redisUriText;
     private final RedisSettings redisSettings;
     private final KeyTemplate keyTemplate;
     private final Map<String, KeyTemplate> keyTemplateOverrides;
@@ -212,7 +211,6 @@ public final class RedisSinkConfig extends AbstractConfig {
     /** Parses the keys; problems that no single key's validator sees are in {@link #problems()}. */
     public RedisSinkConfig(Map<String, String> props) {
         super(CONFIG_DEF, props);
-        redisUriText = getString(REDIS_URI).trim();
         redisSettings = parseRedisSettings();
         keyTemplate = KeyTemplate.parse(getString(KEY_TEMPLATE));
         keyTemplateOverrides = parseOverrides(getList(KEY_TEMPLATE_OVERRIDES));
@@ -249,7 +247,7 @@ public final class RedisSinkConfig extends AbstractConfig {
     private RedisSettings parseRedisSettings() {
         URI uri;
         try {
-            uri = new URI(redisUriText);
+            uri = new URI(getString(REDIS_URI).trim());
         } catch (URISyntaxException e) {
             problems.add(new Problem(REDIS_URI, "not a URI: " + e.getMessage()));
             return null;
@@ -407,11 +405,6 @@ public final class RedisSinkConfig extends AbstractConfig {
     /** The Redis server, or null when {@link #problems()} names a problem of redis.uri. */
     public RedisSettings redisSettings() {
         return redisSettings;
-    }
-
-    /** The topics whose key template is overridden, with their templates. */
-    public Map<String, KeyTemplate> keyTemplateOverrides() {
-        return keyTemplateOverrides;
     }
 
     public KeyTemplate keyTemplate(String topic) {

@@ -5,6 +5,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -28,7 +32,7 @@ import io.github.pgredis.sink.redis.RedisSettings;
 public class RedisSinkConnector extends SinkConnector {
     private static final Logger log = LoggerFactory.getLogger(RedisSinkConnector.class);
 
-    /** How long validate() waits for Redis to connect and answer. */
+    /** How long validate() waits in all for Redis to connect and answer. */
     static final long VALIDATE_REDIS_TIMEOUT_MS = 2_000L;
 
     private Map<String, String> props;
@@ -90,14 +94,26 @@ public class RedisSinkConnector extends SinkConnector {
         return result;
     }
 
+    /**
+     * Connects as the task will (authentication, script loading, INFO), within one deadline for all of it; a
+     * session that opens after the deadline is closed when it does.
+     */
     private static void checkRedis(RedisSettings settings, Map<String, ConfigValue> values) {
+        CompletableFuture<RedisSession> opening = CompletableFuture.supplyAsync(() -> RedisSession.open(settings));
         try {
-            RedisSession.open(settings).close();
+            opening.get(VALIDATE_REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS).close();
             log.debug("Validation reached Redis {}", settings);
-        } catch (RuntimeException e) {
-            String message = rootMessage(e);
-            values.get(keyAtFault(e, message, settings)).addErrorMessage("Cannot use Redis at " + settings + ": "
-                    + message);
+        } catch (TimeoutException e) {
+            opening.thenAccept(RedisSession::close);
+            values.get(RedisSinkConfig.REDIS_URI).addErrorMessage("Cannot use Redis at " + settings + ": no answer "
+                    + "within " + VALIDATE_REDIS_TIMEOUT_MS + " ms");
+        } catch (ExecutionException e) {
+            String message = rootMessage(e.getCause());
+            values.get(keyAtFault(e.getCause(), message, settings)).addErrorMessage("Cannot use Redis at " + settings
+                    + ": " + message);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            values.get(RedisSinkConfig.REDIS_URI).addErrorMessage("interrupted while checking Redis");
         }
     }
 

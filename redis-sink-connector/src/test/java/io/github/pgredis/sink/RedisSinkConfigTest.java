@@ -3,6 +3,8 @@ package io.github.pgredis.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 
@@ -74,6 +76,23 @@ class RedisSinkConfigTest {
         assertThat(new RedisSinkConfig(Map.of(RedisSinkConfig.KEY_TEMPLATE, "${key}",
                 RedisSinkConfig.KEY_TEMPLATE_OVERRIDES, "pg.public.a=orders:${key}")).problems())
                 .extracting(RedisSinkConfig.Problem::key).containsExactly(RedisSinkConfig.KEY_TEMPLATE);
+    }
+
+    /** Connect UIs call validate() on every keystroke: a Redis that accepts connections and never answers. */
+    @Test
+    void validateGivesUpOnASilentRedisWithinItsDeadline() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Map<String, String> props = Map.of(RedisSinkConfig.REDIS_URI, "redis://127.0.0.1:" + silent.getLocalPort(),
+                    RedisSinkConfig.REDIS_TIMEOUT_MS, "60000", RedisSinkConfig.REDIS_CONNECT_TIMEOUT_MS, "60000");
+
+            long started = System.nanoTime();
+            Config result = new RedisSinkConnector().validate(props);
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+
+            assertThat(errorsOf(result, RedisSinkConfig.REDIS_URI)).singleElement().asString()
+                    .contains("Cannot use Redis at redis://127.0.0.1:" + silent.getLocalPort());
+            assertThat(tookMs).isLessThan(2 * RedisSinkConnector.VALIDATE_REDIS_TIMEOUT_MS + 1_000);
+        }
     }
 
     private static List<String> errorsOf(Config result, String key) {

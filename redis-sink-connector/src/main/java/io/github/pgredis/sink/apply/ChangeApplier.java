@@ -14,7 +14,6 @@ import io.github.pgredis.sink.event.ChangeEventDecoder;
 import io.github.pgredis.sink.mapping.KeyTemplate;
 import io.github.pgredis.sink.mapping.RenderedRow;
 import io.github.pgredis.sink.mapping.RowRenderer;
-import io.github.pgredis.sink.apply.ChangeWriter;
 import io.github.pgredis.sink.redis.RedisSession;
 
 /**

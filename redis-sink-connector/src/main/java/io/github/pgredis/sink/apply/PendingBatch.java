@@ -12,7 +12,6 @@ import io.github.pgredis.sink.apply.BatchOutcome.Failed;
 import io.github.pgredis.sink.errors.RecordException;
 import io.github.pgredis.sink.errors.RedisFailure;
 import io.github.pgredis.sink.event.ChangeEvent;
-import io.github.pgredis.sink.apply.ChangeWriter;
 import io.lettuce.core.RedisFuture;
 
 /**

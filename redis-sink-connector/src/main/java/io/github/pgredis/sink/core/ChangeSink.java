@@ -90,6 +90,8 @@ public final class ChangeSink {
             }
             if (batch.isEmpty()) {
                 whenIdle();
+                // nothing waits to be applied: a later failure starts its own retry.timeout.ms
+                backoff.reset();
                 return;
             }
             pipeline.send(target, batch, ledger.unrecorded());
@@ -197,8 +199,8 @@ public final class ChangeSink {
     public void stop() {
         settleQuietly();
         if (deferredFailure != null) {
-            log.warn("Stopping with writes Redis did not confirm ({}); their offsets were not committed, so they are "
-                    + "applied again from the committed offsets", deferredFailure.getMessage(), deferredFailure);
+            log.warn("Stopping with a failure not handled yet ({}); nothing it covers was committed, so it is applied "
+                    + "again from the committed offsets", deferredFailure.getMessage(), deferredFailure);
         }
         target.close();
     }

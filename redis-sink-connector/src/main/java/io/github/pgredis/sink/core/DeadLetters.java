@@ -32,9 +32,11 @@ final class DeadLetters {
         }
         if (!tolerated || reporter == null) {
             Failed first = failed.get(0);
-            throw new ConnectException(first.error().getMessage() + " (errors.tolerance is none; with "
-                    + "errors.tolerance=all and errors.deadletterqueue.topic.name the record goes to the dead-letter "
-                    + "queue and the sink goes on)", first.error());
+            String why = tolerated ? "the worker gave this task no errant record reporter"
+                    : "errors.tolerance is none";
+            throw new ConnectException(first.error().getMessage() + " (" + why + "; with errors.tolerance=all and "
+                    + "errors.deadletterqueue.topic.name the record goes to the dead-letter queue and the sink goes "
+                    + "on)", first.error());
         }
         List<OffsetLedger.DeadLetter> sent = new ArrayList<>(failed.size());
         for (Failed failure : failed) {

@@ -45,10 +45,13 @@ public enum RedisFailure {
      * dropping data. Anything that is not Redis's is a defect of ours and fatal.
      */
     public static RedisFailure classify(Throwable failure) {
+        // a reply first, wherever it is: Lettuce wraps a refused handshake (WRONGPASS) in a connection exception
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof RedisCommandExecutionException reply) {
                 return ofReply(reply.getMessage());
             }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof RedisConnectionException || t instanceof RedisCommandTimeoutException
                     || t instanceof RedisCommandInterruptedException || t instanceof IOException
                     || t instanceof TimeoutException) {
@@ -75,12 +78,10 @@ public enum RedisFailure {
             if (message.contains("max number of clients")) {
                 return TRANSIENT;
             }
-            if (message.contains("user_script") || message.contains("Error running script")) {
-                // our script failed on what a key held: that record's fault
-                return RECORD;
-            }
-            if (message.startsWith("ERR unknown command")) {
-                // EVALSHA, INFO or SCAN renamed or disabled on this server
+            if (message.contains("user_script") || message.contains("Error running script")
+                    || message.startsWith("ERR unknown command") || message.startsWith("ERR DB index")) {
+                // a defect of our scripts (they name a record's own faults with WRONGTYPE), a renamed or
+                // disabled command, or a database the server does not have: retrying cannot help
                 return FATAL;
             }
         }

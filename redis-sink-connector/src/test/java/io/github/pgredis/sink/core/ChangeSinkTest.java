@@ -172,7 +172,7 @@ class ChangeSinkTest {
     }
 
     @Test
-    void stopLogsWritesItCouldNotConfirm() {
+    void stopLogsTheFailureItCouldNotHandle() {
         List<String> warnings = new ArrayList<>();
         LoggerContext logging = (LoggerContext) LogManager.getContext(false);
         AbstractAppender capture = new AbstractAppender("capture", null, null, true, Property.EMPTY_ARRAY) {
@@ -195,7 +195,7 @@ class ChangeSinkTest {
             logging.getLogger(ChangeSink.class.getName()).removeAppender(capture);
         }
 
-        assertThat(warnings).anyMatch(line -> line.contains("did not confirm") && line.contains("OOM"));
+        assertThat(warnings).anyMatch(line -> line.contains("not handled yet") && line.contains("OOM"));
         assertThat(redis.closed).isTrue();
         assertThat(redis.stored).doesNotContainKey(P0);
     }

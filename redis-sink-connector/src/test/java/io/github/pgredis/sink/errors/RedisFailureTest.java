@@ -37,8 +37,9 @@ class RedisFailureTest {
         "ERR unknown command 'EVALSHA', with args beginning with: |FATAL",
         "WRONGTYPE key a holds a list, not a row this sink wrote|RECORD",
         "WRONGTYPE key a holds a string that is not a JSON row this sink wrote|RECORD",
-        "ERR user_script:40: Expected value but found invalid token at character 1|RECORD",
-        "ERR Error running script (call to f_abc): @user_script:12: attempt to index a nil value|RECORD",
+        "ERR user_script:40: attempt to index a nil value (field '?')|FATAL",
+        "ERR Error running script (call to f_abc): @user_script:12: attempt to index a nil value|FATAL",
+        "ERR DB index is out of range|FATAL",
         "NOSCRIPT No matching script. Please use EVAL.|SCRIPT_MISSING",
         "RUNID_CHANGED Redis run_id is abc, expected def|SERVER_REPLACED"})
     void classifiesEveryServerReplyByItsCode(String reply, RedisFailure expected) {
@@ -49,7 +50,7 @@ class RedisFailureTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"connection|TRANSIENT", "timeout|TRANSIENT", "rejected|TRANSIENT",
-        "closed|TRANSIENT", "reset|TRANSIENT", "refused|TRANSIENT", "defect|FATAL"})
+        "closed|TRANSIENT", "reset|TRANSIENT", "refused|TRANSIENT", "handshake|FATAL", "defect|FATAL"})
     void connectionProblemsAreTransientWhereverTheyAreInTheCauseChainAndDefectsFatal(String what,
             RedisFailure expected) {
         RuntimeException failure = switch (what) {
@@ -59,6 +60,8 @@ class RedisFailureTest {
             case "closed" -> new RedisException("Connection closed");
             case "reset" -> new IllegalStateException("wrapped", new IOException("Connection reset by peer"));
             case "refused" -> new RedisConnectionException("Unable to connect", new ConnectException("refused"));
+            case "handshake" -> new RedisConnectionException("Unable to connect to localhost:6379",
+                    new RedisCommandExecutionException("WRONGPASS invalid username-password pair"));
             default -> new IllegalStateException("Redis INFO server has no run_id");
         };
         assertThat(RedisFailure.classify(new RuntimeException("outer", failure))).isEqualTo(expected);
