@@ -33,7 +33,7 @@ public class RedisSinkConnector extends SinkConnector {
     private static final Logger log = LoggerFactory.getLogger(RedisSinkConnector.class);
 
     /** How long validate() waits in all for Redis to connect and answer. */
-    static final long VALIDATE_REDIS_TIMEOUT_MS = 2_000L;
+    static final long VALIDATE_REDIS_TIMEOUT_MS = 5_000L;
 
     private Map<String, String> props;
 
