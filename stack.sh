@@ -96,7 +96,8 @@ start_postgres() {
     mkdir -p "$PG_DIR"
     [ "$(id -u)" = 0 ] && chown nobody "$PG_DIR"
     as_postgres "$bin/initdb" -A trust -U postgres -E UTF8 -D "$PG_DIR/data" >"$STACK/logs/initdb.log" 2>&1
-    as_postgres sh -c "cat '$ROOT/pg-source-config/postgresql/postgresql.conf' >> '$PG_DIR/data/postgresql.conf'"
+    # read here, written as the server's user: the checkout may be in a directory that user cannot enter
+    as_postgres tee -a "$PG_DIR/data/postgresql.conf" <"$ROOT/pg-source-config/postgresql/postgresql.conf" >/dev/null
     fresh=1
   fi
   as_postgres "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -s start \
@@ -227,7 +228,15 @@ up() {
   if [ "${1:-}" = "--format" ]; then format="${2:-json}"; fi
   case "$format" in json|avro) ;; *) die "--format takes json or avro" ;; esac
   need java mvn psql redis-server redis-cli curl python3 unzip xz runuser
-  [ -f "$STACK/run/connect.pid" ] && kill -0 "$(cat "$STACK/run/connect.pid")" 2>/dev/null && die "already up"
+  local running
+  running="$(running_services)"
+  if [ -n "$running" ]; then
+    [ "$running" = "$(expected_services "$format")" ] && die "already up ($running); ./stack.sh down first"
+    say "Partly up ($running): stopping it before starting again"
+    down >/dev/null
+  fi
+  # a failed up stops whatever it started, so no process is left behind
+  trap 'code=$?; if [ "$code" != 0 ]; then say "up failed: stopping what it started"; down >/dev/null 2>&1; fi' EXIT
   build
   mkdir -p "$STACK/logs" "$STACK/run"
   if [ -f "$STACK/format" ] && [ "$(cat "$STACK/format")" != "$format" ]; then
@@ -261,10 +270,30 @@ REDIS_URL=redis://127.0.0.1:$REDIS_PORT
 CONNECT_URL=$CONNECT_URL
 REGISTRY_URL=$registry_url
 ENV
+  trap - EXIT
   say "Up. Changes flow from PostgreSQL to Redis. Endpoints (also in $STACK/endpoints.env):"
   sed 's/^/  /' "$STACK/endpoints.env"
   say "Try: psql postgresql://postgres@127.0.0.1:$PG_PORT/postgres -c \"UPDATE customers SET name = 'x' WHERE id = 1\""
   say "     redis-cli -p $REDIS_PORT hgetall public.customers:1"
+}
+
+pid_alive() {
+  [ -f "$1" ] && kill -0 "$(head -1 "$1")" 2>/dev/null
+}
+
+# The stack's processes that are running now, in start order.
+running_services() {
+  local found=()
+  pid_alive "$PG_DIR/data/postmaster.pid" && found+=(postgres)
+  local name
+  for name in redis kafka registry connect; do
+    pid_alive "$STACK/run/$name.pid" && found+=("$name")
+  done
+  echo "${found[*]:-}"
+}
+
+expected_services() {
+  if [ "$1" = avro ]; then echo "postgres redis kafka registry connect"; else echo "postgres redis kafka connect"; fi
 }
 
 stop_pid() {

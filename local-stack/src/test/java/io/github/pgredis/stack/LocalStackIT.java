@@ -7,10 +7,13 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,15 +28,57 @@ import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
  * ./stack.sh as a user runs it, with JSON and with Avro: up, a change made in PostgreSQL reaches Redis, verify finds
- * no drift, down leaves nothing running.
+ * no drift, down leaves nothing running. It runs from a copy of the checkout in a directory only its owner may enter
+ * (as a clone under {@code mktemp -d} is), so that, run as root, the stack's PostgreSQL (run as nobody) must do
+ * without reading the checkout. With JSON it also runs README.md's install block against the stack's worker.
  */
 class LocalStackIT {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path CHECKOUT = Path.of("..").toAbsolutePath().normalize();
+    private Path root;
     private Path stackDir;
     private final Map<String, String> env = new HashMap<>();
 
+    /**
+     * The files ./stack.sh reads, copied into a private directory; what the build made (and only root reads) is
+     * linked.
+     */
+    private static Path privateCheckout() throws IOException {
+        Path parent = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "private-");
+        Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwx------"));
+        Path copy = parent.resolve("checkout");
+        for (String path : List.of("stack.sh", "README.md", "pg-source-config/connectors", "pg-source-config/sql",
+                "pg-source-config/postgresql", "local-stack/demo-schema.sql", "local-stack/redis-sink.json",
+                "local-stack/target/classes")) {
+            copyTree(CHECKOUT.resolve(path), copy.resolve(path));
+        }
+        for (String built : List.of("local-stack/target/stack", "consistency-verifier/target",
+                "redis-sink-connector/target")) {
+            Files.createDirectories(copy.resolve(built).getParent());
+            Files.createSymbolicLink(copy.resolve(built), CHECKOUT.resolve(built));
+        }
+        return copy;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(path, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
     private void prepare(String format) throws IOException {
+        root = privateCheckout();
         stackDir = Path.of("target", "stack-it-" + format).toAbsolutePath();
+        if (Files.exists(stackDir)) {
+            deleteTree(stackDir);
+        }
         env.put("STACK_DIR", stackDir.toString());
         for (String port : List.of("STACK_PG_PORT", "STACK_REDIS_PORT", "STACK_KAFKA_PORT", "STACK_CONTROLLER_PORT",
                 "STACK_CONNECT_PORT", "STACK_REGISTRY_PORT")) {
@@ -47,10 +92,14 @@ class LocalStackIT {
     }
 
     private Result stack(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ROOT.resolve("stack.sh").toString()));
+        List<String> command = new ArrayList<>(List.of(root.resolve("stack.sh").toString()));
         command.addAll(List.of(args));
-        Path log = Files.createTempFile("stack", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+        return run(command, "./stack.sh " + String.join(" ", args));
+    }
+
+    private Result run(List<String> command, String what) throws Exception {
+        Path log = Files.createTempFile(Path.of("target").toAbsolutePath(), "stack", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(env);
         Process process = builder.start();
@@ -58,13 +107,89 @@ class LocalStackIT {
             process.destroyForcibly();
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
-        System.out.println("./stack.sh " + String.join(" ", args) + " ->\n" + output);
+        Files.delete(log);
+        System.out.println(what + " ->\n" + output);
         return new Result(process.exitValue(), output);
     }
 
     @AfterEach
     void down() throws Exception {
-        stack("down");
+        if (root != null) {
+            stack("down");
+            // as root with a stack directory nobody cannot enter, stack.sh keeps PostgreSQL under /tmp
+            run(List.of("bash", "-c", "rm -rf \"/tmp/pgredis-stack-$(printf '%s' \"$STACK_DIR\" | cksum | cut -d' ' "
+                    + "-f1)\""), "remove the stack's PostgreSQL home");
+            deleteTree(root.getParent());
+            deleteTree(stackDir);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    /**
+     * README.md's install block, as written but for its two variables: unzip the plugin into the worker's plugin
+     * directory, point the example at the stack's Redis (the edit the block asks for), PUT it; the sink keeps
+     * applying changes under that configuration.
+     */
+    private void installAsTheReadmeSays(Map<String, String> endpoints) throws Exception {
+        String readme = Files.readString(root.resolve("README.md"), StandardCharsets.UTF_8);
+        int section = readme.indexOf("## Installing the sink");
+        int start = readme.indexOf("```bash\n", section) + "```bash\n".length();
+        String block = readme.substring(start, readme.indexOf("```", start));
+        assertThat(block).contains("PLUGIN_DIR=", "CONNECT_URL=", "# edit");
+        block = block.replaceAll("(?m)^PLUGIN_DIR=.*$", "PLUGIN_DIR=" + stackDir.resolve("plugins"))
+                .replaceAll("(?m)^CONNECT_URL=.*$", "CONNECT_URL=" + endpoints.get("CONNECT_URL"));
+        int edit = block.indexOf("# edit");
+        String variables = block.substring(0, block.indexOf("unzip"));
+        Result unzip = run(List.of("bash", "-euo", "pipefail", "-c", block.substring(0, edit)), "install, unzip");
+        assertThat(unzip.exit()).as(unzip.output()).isZero();
+
+        Path example;
+        try (var plugins = Files.list(stackDir.resolve("plugins"))) {
+            example = plugins.filter(dir -> dir.getFileName().toString().startsWith("pgredis-redis-sink-connector-"))
+                    .findFirst().orElseThrow().resolve("etc").resolve("redis-sink.json");
+        }
+        String config = Files.readString(example, StandardCharsets.UTF_8);
+        assertThat(config).contains("\"redis.uri\": \"redis://localhost:6379\"");
+        Files.writeString(example, config.replace("redis://localhost:6379", endpoints.get("REDIS_URL")));
+
+        Result submit = run(List.of("bash", "-euo", "pipefail", "-c", variables
+                + "SINK_DIR=\"$(ls -d \"$PLUGIN_DIR\"/pgredis-redis-sink-connector-*/ | tail -1)\"\n"
+                + block.substring(edit)), "install, submit");
+        assertThat(submit.exit()).as(submit.output()).isZero();
+        assertThat(submit.output()).as("the example's configuration, not the stack's")
+                .contains("\"name\":\"redis-sink\"", "\"tasks.max\":\"2\"");
+        long running = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        Result status;
+        do {
+            Thread.sleep(200);
+            status = run(List.of("curl", "-fsS", endpoints.get("CONNECT_URL") + "/connectors/redis-sink/status"),
+                    "status");
+        } while (status.output().split("\"RUNNING\"", -1).length - 1 < 3 && System.nanoTime() < running);
+        assertThat(status.output()).as("the connector and its two tasks RUNNING").contains("\"id\":1");
+
+        RedisClient client = RedisClient.create(endpoints.get("REDIS_URL"));
+        String pgUrl = "jdbc:postgresql://127.0.0.1:" + env.get("STACK_PG_PORT") + "/postgres";
+        try (Connection pg = DriverManager.getConnection(pgUrl, "postgres", "");
+                Statement statement = pg.createStatement();
+                StatefulRedisConnection<String, String> redis = client.connect()) {
+            String name = "installed " + System.nanoTime();
+            statement.executeUpdate("UPDATE customers SET name = '" + name + "' WHERE id = 3");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!name.equals(redis.sync().hget("public.customers:3", "name")) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(redis.sync().hget("public.customers:3", "name")).as("applied by the sink as installed")
+                    .isEqualTo(name);
+        } finally {
+            client.shutdown();
+        }
     }
 
     @ParameterizedTest
@@ -104,6 +229,9 @@ class LocalStackIT {
         Result verify = stack("verify");
         assertThat(verify.exit()).as(verify.output()).isZero();
         assertThat(verify.output()).contains("public.customers:", "all in Redis and equal");
+        if (format.equals("json")) {
+            installAsTheReadmeSays(endpoints);
+        }
 
         Result down = stack("down");
         assertThat(down.exit()).as(down.output()).isZero();

@@ -22,7 +22,7 @@ public final class PostgresServer implements AutoCloseable {
 
     public static PostgresServer start() {
         try {
-            PostgresServer server = new PostgresServer(java.nio.file.Files.createTempDirectory("pg-data"),
+            PostgresServer server = new PostgresServer(ServerDirectories.create("pg-data"),
                     FreePorts.next());
             server.launch();
             Runtime.getRuntime().addShutdownHook(new Thread(server::close));
@@ -118,6 +118,8 @@ public final class PostgresServer implements AutoCloseable {
             postgres.close();
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        } finally {
+            ServerDirectories.delete(dataDirectory);
         }
     }
 }

@@ -87,11 +87,11 @@ public final class RedisServer implements AutoCloseable {
     private static RedisServer start(List<String> extraArgs, boolean withTls) {
         try {
             int port = FreePorts.next();
-            Path dir = Files.createTempDirectory("redis-" + port);
+            Path dir = ServerDirectories.create("redis-" + port + "-");
             TlsFiles tls = withTls ? TlsFiles.create(dir.resolve("tls")) : null;
             RedisServer server = new RedisServer(port, dir, extraArgs, tls);
             server.launch();
-            Runtime.getRuntime().addShutdownHook(new Thread(server::kill));
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close));
             return server;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start redis-server", e);
@@ -204,5 +204,6 @@ public final class RedisServer implements AutoCloseable {
     @Override
     public void close() {
         kill();
+        ServerDirectories.delete(dir);
     }
 }
