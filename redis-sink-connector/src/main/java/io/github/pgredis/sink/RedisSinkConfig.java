@@ -99,7 +99,8 @@ public final class RedisSinkConfig extends AbstractConfig {
             + "else from a topic named <prefix>.<schema>.<table>, else the topic itself), ${schema}, ${table}, "
             + "${topic}, ${key} (all key columns in column-name order, joined by ':'; the same under every "
             + "converter) and ${key.<column>}. Values are escaped so that different rows never share a key: '%' "
-            + "':' '{' '}' become %25 %3A %7B %7D, and in schema and table names '.' becomes %2E. Braces written in the template form a Redis Cluster hash tag and must enclose text.";
+            + "':' '{' '}' become %25 %3A %7B %7D, and in schema and table names '.' becomes %2E. Braces written in "
+            + "the template form a Redis Cluster hash tag and must enclose text.";
 
     public static final String KEY_TEMPLATE_OVERRIDES = "key.template.overrides";
     public static final String KEY_TEMPLATE_OVERRIDES_DEFAULT = "";

@@ -408,8 +408,8 @@ class RedisSinkTaskIT {
         putAndSettle(task, List.of(users.create(1, users.row("id", 1)), users.create(2, users.row("id", 2))));
 
         assertThat(commands.hgetall("__pgr:offsets:{it-sink}")).containsEntry(users.topic() + "/0", "42");
-        assertThat(task.preCommit(Map.of(partition, new org.apache.kafka.clients.consumer.OffsetAndMetadata(99))))
-                .containsEntry(partition, new org.apache.kafka.clients.consumer.OffsetAndMetadata(42));
+        assertThat(task.preCommit(Map.of(partition, new OffsetAndMetadata(99))))
+                .containsEntry(partition, new OffsetAndMetadata(42));
     }
 
     @Test

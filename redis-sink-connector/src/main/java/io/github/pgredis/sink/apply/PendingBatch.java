@@ -37,7 +37,7 @@ public final class PendingBatch {
     }
 
     void advance(SinkRecord record) {
-        nextOffsets.merge(new TopicPartition(record.originalTopic(), record.originalKafkaPartition()),
+        nextOffsets.merge(ChangeEvent.originalPartition(record),
                 record.originalKafkaOffset() + 1, Math::max);
     }
 

@@ -108,8 +108,7 @@ final class OffsetLedger {
         Set<TopicPartition> gone = Set.copyOf(partitions);
         for (Held batch : held) {
             batch.nextOffsets().keySet().removeAll(gone);
-            batch.deadLetters().removeIf(letter -> gone.contains(new TopicPartition(
-                    letter.record().originalTopic(), letter.record().originalKafkaPartition())));
+            batch.deadLetters().removeIf(letter -> gone.contains(ChangeEvent.originalPartition(letter.record())));
         }
     }
 

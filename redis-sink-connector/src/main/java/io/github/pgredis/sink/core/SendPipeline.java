@@ -2,6 +2,7 @@ package io.github.pgredis.sink.core;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 import io.github.pgredis.sink.apply.BatchOutcome;
+import io.github.pgredis.sink.event.ChangeEvent;
 
 /**
  * Batches sent to Redis whose replies are not checked yet, oldest first, and the records of batches Redis failed,
@@ -44,7 +46,7 @@ final class SendPipeline {
     }
 
     /** The records to send now: those Redis failed, then the new ones. */
-    List<SinkRecord> nextBatch(java.util.Collection<SinkRecord> records) {
+    List<SinkRecord> nextBatch(Collection<SinkRecord> records) {
         if (records.isEmpty()) {
             return toResend;
         }
@@ -101,7 +103,7 @@ final class SendPipeline {
         }
         List<SinkRecord> kept = new ArrayList<>(records.size());
         for (SinkRecord record : records) {
-            if (!partitions.contains(new TopicPartition(record.originalTopic(), record.originalKafkaPartition()))) {
+            if (!partitions.contains(ChangeEvent.originalPartition(record))) {
                 kept.add(record);
             }
         }

@@ -2,6 +2,7 @@ package io.github.pgredis.sink.event;
 
 import java.util.List;
 
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
@@ -90,6 +91,11 @@ public final class ChangeEvent {
 
     public long offset() {
         return record.originalKafkaOffset();
+    }
+
+    /** The record's topic-partition before any SMT renamed it: the one its offsets are committed for. */
+    public static TopicPartition originalPartition(SinkRecord record) {
+        return new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
     }
 
     /** Names the record for error messages: its original topic, partition and offset. */

@@ -22,6 +22,7 @@ import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.Test;
 
 import io.github.pgredis.sink.errors.RetryBackoff;
+import io.github.pgredis.sink.event.ChangeEvent;
 import io.github.pgredis.sink.testing.StubSinkTaskContext;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionException;
@@ -94,7 +95,7 @@ class ChangeSinkTest {
         assertThatThrownBy(() -> sink.put(List.of())).isInstanceOf(RetriableException.class);
         sink.put(List.of());
         sink.put(List.of());
-        assertThat(redis.applied).extracting(FakeRedisTarget::partitionOf).containsOnly(P1);
+        assertThat(redis.applied).extracting(ChangeEvent::originalPartition).containsOnly(P1);
         assertThat(committed(P1)).isEqualTo(2);
     }
 

@@ -14,6 +14,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
 
 import io.github.pgredis.sink.apply.BatchOutcome;
 import io.github.pgredis.sink.errors.RecordException;
+import io.github.pgredis.sink.event.ChangeEvent;
 
 /**
  * A Redis that applies every record it is sent, in memory: the records whose value is in {@link #badValues} fail on
@@ -50,7 +51,7 @@ final class FakeRedisTarget implements RedisTarget {
                 List<BatchOutcome.Failed> failed = new ArrayList<>();
                 Map<TopicPartition, Long> next = new HashMap<>();
                 for (SinkRecord record : batch) {
-                    next.merge(partitionOf(record), record.kafkaOffset() + 1, Math::max);
+                    next.merge(ChangeEvent.originalPartition(record), record.kafkaOffset() + 1, Math::max);
                     if (badValues.contains(record.value())) {
                         failed.add(new BatchOutcome.Failed(record, new RecordException("bad record at "
                                 + record.kafkaOffset())));
@@ -100,9 +101,5 @@ final class FakeRedisTarget implements RedisTarget {
     @Override
     public void close() {
         closed = true;
-    }
-
-    static TopicPartition partitionOf(SinkRecord record) {
-        return new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
     }
 }
