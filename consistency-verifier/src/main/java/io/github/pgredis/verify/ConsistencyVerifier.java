@@ -15,11 +15,13 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.github.pgredis.cache.PostgresRows;
 import io.github.pgredis.sink.RedisSinkConfig;
 import io.github.pgredis.sink.mapping.ValueFormat;
 import io.github.pgredis.sink.event.ChangeEvent;
 import io.github.pgredis.sink.event.ChangeEventDecoder;
 import io.github.pgredis.sink.mapping.KeyEscaping;
+import io.github.pgredis.sink.apply.TableSettings;
 import io.github.pgredis.sink.mapping.KeyTemplate;
 import io.github.pgredis.sink.mapping.RenderedRow;
 import io.github.pgredis.sink.mapping.RowRenderer;
@@ -75,15 +77,16 @@ public final class ConsistencyVerifier {
             String topicPrefix, List<String> tableNames) throws SQLException {
         TableReader reader = new TableReader(postgres, topicPrefix);
         List<TableReport> reports = new ArrayList<>();
-        for (TableReader.Table table : reader.tables(tableNames)) {
+        for (PostgresRows.Table table : reader.tables(tableNames)) {
             reports.add(verifyTable(reader, table, redis.async()));
         }
         return reports;
     }
 
-    private TableReport verifyTable(TableReader reader, TableReader.Table table,
+    private TableReport verifyTable(TableReader reader, PostgresRows.Table table,
             RedisAsyncCommands<String, String> redis) throws SQLException {
-        KeyTemplate template = sink.keyTemplate(reader.topic(table));
+        TableSettings settings = sink.table(table.schema(), table.name());
+        KeyTemplate template = settings.keyTemplate();
         Map<String, RenderedRow> expected = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
         Map<String, List<String>> different = new LinkedHashMap<>();
@@ -91,7 +94,7 @@ public final class ConsistencyVerifier {
         long[] rows = {0};
         var rowSchema = reader.read(table, record -> {
             ChangeEvent event = decoder.decode(record);
-            expected.put(template.render(event), renderer.render(event));
+            expected.put(template.render(event), settings.columns().apply(renderer.render(event)));
             rows[0]++;
             if (expected.size() >= PIPELINE) {
                 compare(expected, redis, missing, different, seen);

@@ -1,48 +1,21 @@
 package io.github.pgredis.verify;
 
-import java.math.BigDecimal;
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
 
-/**
- * Reads PostgreSQL rows as the change records Debezium emits for them (snapshot reads with Debezium's default type
- * mapping), so the sink's own decoder, key template and renderer give what Redis should hold.
- */
+import io.github.pgredis.cache.PostgresRows;
+import io.github.pgredis.cache.PostgresRows.Table;
+
+/** Streams a table's rows as the change records Debezium emits for them ({@link PostgresRows}). */
 final class TableReader {
-    private static final Schema SOURCE = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source")
-            .field("schema", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA)
-            .field("lsn", Schema.OPTIONAL_INT64_SCHEMA).build();
-    private static final Schema VARIABLE_SCALE_DECIMAL = SchemaBuilder.struct()
-            .name("io.debezium.data.VariableScaleDecimal").optional()
-            .field("scale", Schema.INT32_SCHEMA).field("value", Schema.BYTES_SCHEMA).build();
-
-    record Table(String schema, String name, List<String> keyColumns) {
-        String qualified() {
-            return "\"" + schema.replace("\"", "\"\"") + "\".\"" + name.replace("\"", "\"\"") + "\"";
-        }
-
-        @Override
-        public String toString() {
-            return schema + "." + name;
-        }
-    }
-
     private final Connection connection;
     private final String topicPrefix;
 
@@ -51,52 +24,8 @@ final class TableReader {
         this.topicPrefix = topicPrefix;
     }
 
-    /** The named tables ("table" means public.table), or every table of public with a primary key. */
     List<Table> tables(List<String> names) throws SQLException {
-        List<String[]> wanted = new ArrayList<>();
-        if (names.isEmpty()) {
-            try (Statement statement = connection.createStatement();
-                    ResultSet result = statement.executeQuery("SELECT n.nspname, c.relname FROM pg_class c "
-                            + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
-                            + "AND c.relkind IN ('r', 'p') AND EXISTS (SELECT 1 FROM pg_constraint k "
-                            + "WHERE k.conrelid = c.oid AND k.contype = 'p') ORDER BY c.relname")) {
-                while (result.next()) {
-                    wanted.add(new String[] {result.getString(1), result.getString(2)});
-                }
-            }
-        } else {
-            for (String name : names) {
-                int dot = name.indexOf('.');
-                wanted.add(dot < 0 ? new String[] {"public", name}
-                        : new String[] {name.substring(0, dot), name.substring(dot + 1)});
-            }
-        }
-        List<Table> tables = new ArrayList<>();
-        for (String[] table : wanted) {
-            tables.add(new Table(table[0], table[1], primaryKey(table[0], table[1])));
-        }
-        return tables;
-    }
-
-    private List<String> primaryKey(String schema, String table) throws SQLException {
-        List<String> columns = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT a.attname FROM pg_index i "
-                + "JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-                + "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY(i.indkey) "
-                + "WHERE n.nspname = ? AND c.relname = ? AND i.indisprimary "
-                + "ORDER BY array_position(i.indkey, a.attnum)")) {
-            statement.setString(1, schema);
-            statement.setString(2, table);
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    columns.add(result.getString(1));
-                }
-            }
-        }
-        if (columns.isEmpty()) {
-            throw new SQLException("table " + schema + "." + table + " does not exist or has no primary key");
-        }
-        return columns;
+        return PostgresRows.tables(connection, names);
     }
 
     String topic(Table table) {
@@ -105,7 +34,7 @@ final class TableReader {
 
     /** A record for the table with no row, whose key columns are all null: enough to find the key prefix. */
     SinkRecord emptyRecord(Table table, Schema rowSchema) {
-        return record(table, rowSchema, new Struct(rowSchema));
+        return PostgresRows.snapshotRecord(table, topic(table), rowSchema, new Struct(rowSchema));
     }
 
     /** Streams every row of the table to the consumer as a Debezium snapshot record. */
@@ -114,119 +43,15 @@ final class TableReader {
         try (Statement statement = connection.createStatement()) {
             statement.setFetchSize(1_000);
             try (ResultSet result = statement.executeQuery("SELECT * FROM " + table.qualified())) {
-                ResultSetMetaData meta = result.getMetaData();
-                SchemaBuilder rowBuilder = SchemaBuilder.struct().name(topic(table) + ".Value").optional();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    rowBuilder.field(meta.getColumnName(i), schemaFor(meta.getColumnTypeName(i)));
-                }
-                Schema rowSchema = rowBuilder.build();
+                Schema rowSchema = PostgresRows.rowSchema(result.getMetaData(), topic(table));
                 while (result.next()) {
-                    Struct row = new Struct(rowSchema);
-                    for (int i = 1; i <= meta.getColumnCount(); i++) {
-                        row.put(meta.getColumnName(i), valueOf(result, i, meta.getColumnTypeName(i)));
-                    }
-                    rows.accept(record(table, rowSchema, row));
+                    rows.accept(PostgresRows.snapshotRecord(table, topic(table), rowSchema,
+                            PostgresRows.row(result, rowSchema)));
                 }
                 return rowSchema;
             }
         } finally {
             connection.commit();
         }
-    }
-
-    private SinkRecord record(Table table, Schema rowSchema, Struct row) {
-        SchemaBuilder keyBuilder = SchemaBuilder.struct().name(topic(table) + ".Key");
-        for (String column : table.keyColumns()) {
-            keyBuilder.field(column, rowSchema.field(column).schema());
-        }
-        Schema keySchema = keyBuilder.build();
-        Struct key = new Struct(keySchema);
-        for (String column : table.keyColumns()) {
-            key.put(column, row.get(column));
-        }
-        Schema envelopeSchema = SchemaBuilder.struct().name(topic(table) + ".Envelope")
-                .field("before", rowSchema).field("after", rowSchema).field("source", SOURCE)
-                .field("op", Schema.STRING_SCHEMA).build();
-        Struct envelope = new Struct(envelopeSchema).put("after", row).put("op", "r")
-                .put("source", new Struct(SOURCE).put("schema", table.schema()).put("table", table.name())
-                        .put("lsn", 0L));
-        return new SinkRecord(topic(table), 0, keySchema, key, envelopeSchema, envelope, 0);
-    }
-
-    /** Debezium PostgreSQL's default mapping (time.precision.mode=adaptive, decimal.handling.mode=precise). */
-    private static Schema schemaFor(String type) {
-        if (type.startsWith("_")) {
-            return SchemaBuilder.array(schemaFor(type.substring(1))).optional().build();
-        }
-        return switch (type) {
-            case "int2" -> Schema.OPTIONAL_INT16_SCHEMA;
-            case "int4", "serial" -> Schema.OPTIONAL_INT32_SCHEMA;
-            case "int8", "bigserial" -> Schema.OPTIONAL_INT64_SCHEMA;
-            case "float4" -> Schema.OPTIONAL_FLOAT32_SCHEMA;
-            case "float8" -> Schema.OPTIONAL_FLOAT64_SCHEMA;
-            case "bool" -> Schema.OPTIONAL_BOOLEAN_SCHEMA;
-            case "numeric" -> VARIABLE_SCALE_DECIMAL;
-            case "bytea" -> Schema.OPTIONAL_BYTES_SCHEMA;
-            case "date" -> logical(Schema.Type.INT32, "io.debezium.time.Date");
-            case "time" -> logical(Schema.Type.INT64, "io.debezium.time.MicroTime");
-            case "timestamp" -> logical(Schema.Type.INT64, "io.debezium.time.MicroTimestamp");
-            case "timestamptz" -> logical(Schema.Type.STRING, "io.debezium.time.ZonedTimestamp");
-            case "json", "jsonb" -> logical(Schema.Type.STRING, "io.debezium.data.Json");
-            default -> Schema.OPTIONAL_STRING_SCHEMA;
-        };
-    }
-
-    private static Schema logical(Schema.Type type, String name) {
-        return new SchemaBuilder(type).name(name).optional().build();
-    }
-
-    private static Object valueOf(ResultSet result, int column, String type) throws SQLException {
-        if (type.startsWith("_")) {
-            Array array = result.getArray(column);
-            if (array == null) {
-                return null;
-            }
-            List<Object> elements = new ArrayList<>();
-            try (ResultSet items = array.getResultSet()) {
-                while (items.next()) {
-                    elements.add(valueOf(items, 2, type.substring(1)));
-                }
-            }
-            return elements;
-        }
-        Object value = switch (type) {
-            case "int2" -> result.getShort(column);
-            case "int4", "serial" -> result.getInt(column);
-            case "int8", "bigserial" -> result.getLong(column);
-            case "float4" -> result.getFloat(column);
-            case "float8" -> result.getDouble(column);
-            case "bool" -> result.getBoolean(column);
-            case "numeric" -> variableScaleDecimal(result.getBigDecimal(column));
-            case "bytea" -> result.getBytes(column);
-            case "date" -> {
-                java.time.LocalDate date = result.getObject(column, java.time.LocalDate.class);
-                yield date == null ? null : (int) date.toEpochDay();
-            }
-            case "time" -> {
-                java.time.LocalTime time = result.getObject(column, java.time.LocalTime.class);
-                yield time == null ? null : time.toNanoOfDay() / 1_000;
-            }
-            case "timestamp" -> {
-                java.time.LocalDateTime timestamp = result.getObject(column, java.time.LocalDateTime.class);
-                yield timestamp == null ? null
-                        : ChronoUnit.MICROS.between(java.time.Instant.EPOCH, timestamp.toInstant(ZoneOffset.UTC));
-            }
-            case "timestamptz" -> {
-                OffsetDateTime instant = result.getObject(column, OffsetDateTime.class);
-                yield instant == null ? null : instant.toString();
-            }
-            default -> result.getString(column);
-        };
-        return result.wasNull() ? null : value;
-    }
-
-    private static Struct variableScaleDecimal(BigDecimal value) {
-        return value == null ? null : new Struct(VARIABLE_SCALE_DECIMAL).put("scale", value.scale())
-                .put("value", value.unscaledValue().toByteArray());
     }
 }

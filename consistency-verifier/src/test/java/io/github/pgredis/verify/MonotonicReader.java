@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Random;
 
 import io.github.pgredis.sink.event.ChangeVersion;
-import io.github.pgredis.sink.redis.VersionKeys;
+import io.github.pgredis.sink.redis.InternalKeys;
 import io.github.pgredis.sink.testing.ConnectClusters;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -19,7 +19,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 final class MonotonicReader implements AutoCloseable {
     private final CounterWorkload workload;
     private final RedisClient client;
-    private final VersionKeys versionKeys = new VersionKeys("__pgr:");
+    private final InternalKeys internalKeys = new InternalKeys("__pgr:");
     private final long[] counters;
     private final String[] versions;
     private final Boolean[] present;
@@ -51,7 +51,7 @@ final class MonotonicReader implements AutoCloseable {
                 int id = 1 + random.nextInt(workload.maxId());
                 String key = CounterWorkload.rowKey(id);
                 String counter = redis.hget(key, "counter");
-                String version = redis.get(versionKeys.of(key));
+                String version = redis.get(internalKeys.version(key));
                 check(id, counter, version);
                 reads++;
                 ConnectClusters.sleep(1);

@@ -3,10 +3,12 @@ package io.github.pgredis.sink;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.common.config.AbstractConfig;
@@ -18,9 +20,13 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
+import io.github.pgredis.sink.apply.TableSettings;
 import io.github.pgredis.sink.apply.TruncateMode;
+import io.github.pgredis.sink.apply.TtlMode;
+import io.github.pgredis.sink.apply.WriteMode;
 import io.github.pgredis.sink.config.DescribedValidator;
 import io.github.pgredis.sink.config.EnumValidator;
+import io.github.pgredis.sink.mapping.ColumnSelection;
 import io.github.pgredis.sink.mapping.KeyTemplate;
 import io.github.pgredis.sink.mapping.ValueFormat;
 import io.github.pgredis.sink.redis.RedisSettings;
@@ -38,6 +44,7 @@ public final class RedisSinkConfig extends AbstractConfig {
 
     private static final String GROUP_CONNECTION = "Redis connection";
     private static final String GROUP_MAPPING = "Mapping";
+    private static final String GROUP_CACHE = "Cache";
     private static final String GROUP_VERSIONING = "Versioning";
     private static final String GROUP_RETRIES = "Retries";
 
@@ -102,12 +109,6 @@ public final class RedisSinkConfig extends AbstractConfig {
             + "':' '{' '}' become %25 %3A %7B %7D, and in schema and table names '.' becomes %2E. Braces written in "
             + "the template form a Redis Cluster hash tag and must enclose text.";
 
-    public static final String KEY_TEMPLATE_OVERRIDES = "key.template.overrides";
-    public static final String KEY_TEMPLATE_OVERRIDES_DEFAULT = "";
-    private static final String KEY_TEMPLATE_OVERRIDES_DISPLAY = "Key template per topic";
-    private static final String KEY_TEMPLATE_OVERRIDES_DOC = "Comma-separated topic=template entries that replace "
-            + "key.template for the named topics, for example 'pg.public.users=user:${key.id}'.";
-
     public static final String VALUE_FORMAT = "value.format";
     public static final String VALUE_FORMAT_DEFAULT = "hash";
     private static final String VALUE_FORMAT_DISPLAY = "Value format";
@@ -167,9 +168,11 @@ public final class RedisSinkConfig extends AbstractConfig {
     public static final String INTERNAL_KEY_PREFIX = "internal.key.prefix";
     public static final String INTERNAL_KEY_PREFIX_DEFAULT = "__pgr:";
     private static final String INTERNAL_KEY_PREFIX_DISPLAY = "Internal key prefix";
-    private static final String INTERNAL_KEY_PREFIX_DOC = "Prefix of the keys the sink keeps for itself: row "
-            + "versions and delete markers (<prefix>v{<data key>}) and applied offsets "
-            + "(<prefix>offsets:{<connector name>}). Must not contain braces.";
+    private static final String INTERNAL_KEY_PREFIX_DOC = "Prefix of the keys the sink and the cache client keep "
+            + "for themselves: row versions and version markers (<prefix>v{<data key>}), applied offsets "
+            + "(<prefix>offsets:{<connector name>}), fill leases (<prefix>lease{<data key>}), read counters "
+            + "(<prefix>reads:<schema.table>:<bucket>) and adaptive state (<prefix>adaptive:<schema.table>). Must not "
+            + "contain braces.";
 
     public static final String RETRY_BACKOFF_INITIAL_MS = "retry.backoff.initial.ms";
     public static final long RETRY_BACKOFF_INITIAL_MS_DEFAULT = 100L;
@@ -189,13 +192,81 @@ public final class RedisSinkConfig extends AbstractConfig {
     private static final String RETRY_TIMEOUT_MS_DOC = "How long transient failures may last before the task fails. "
             + "-1: retry without end (the batch is never dropped; consumer lag shows the stall).";
 
+    public static final String WRITE_MODE = "write.mode";
+    public static final String WRITE_MODE_DEFAULT = "upsert";
+    private static final String WRITE_MODE_DISPLAY = "Write mode";
+    private static final String WRITE_MODE_DOC = "What a change does to its row's key. upsert: the key always holds "
+            + "the row (a replica). invalidate: any change deletes the key and readers refill it through the cache "
+            + "client. update-if-cached: a change refreshes the key only if Redis holds it. adaptive: upsert while "
+            + "the table's read hit rate (counted by the cache client) is below adaptive.target.hit.rate, "
+            + "update-if-cached at or above it. Wherever a mode does not write the row it leaves a version marker "
+            + "(kept for delete.marker.retention.ms), so that no older change or fill lands afterwards.";
+
+    public static final String TTL_MS = "ttl.ms";
+    public static final long TTL_MS_DEFAULT = 0L;
+    private static final String TTL_MS_DISPLAY = "Row time to live (ms)";
+    private static final String TTL_MS_DOC = "Time to live of a row's key, set by the same script that writes the "
+            + "row (and by the cache client's fills). 0: rows do not expire. The row's version is kept for ttl.ms "
+            + "plus delete.marker.retention.ms.";
+
+    public static final String TTL_MODE = "ttl.mode";
+    public static final String TTL_MODE_DEFAULT = "fixed";
+    private static final String TTL_MODE_DISPLAY = "Time to live mode";
+    private static final String TTL_MODE_DOC = "fixed: the time to live starts again at every write. sliding: also "
+            + "at every read through the cache client that finds the row. Needs ttl.ms above 0.";
+
+    public static final String ADAPTIVE_TARGET_HIT_RATE = "adaptive.target.hit.rate";
+    public static final double ADAPTIVE_TARGET_HIT_RATE_DEFAULT = 0.95;
+    private static final String ADAPTIVE_TARGET_HIT_RATE_DISPLAY = "Adaptive target hit rate";
+    private static final String ADAPTIVE_TARGET_HIT_RATE_DOC = "For write.mode=adaptive: the read hit rate (over "
+            + "adaptive.window.ms) at or above which changes only refresh cached rows; below it minus "
+            + "adaptive.hysteresis, changes populate Redis again.";
+
+    public static final String ADAPTIVE_HYSTERESIS = "adaptive.hysteresis";
+    public static final double ADAPTIVE_HYSTERESIS_DEFAULT = 0.05;
+    private static final String ADAPTIVE_HYSTERESIS_DISPLAY = "Adaptive hysteresis";
+    private static final String ADAPTIVE_HYSTERESIS_DOC = "How far below its target the hit rate of a table in "
+            + "refresh-only state must fall before its changes populate Redis again.";
+
+    public static final String ADAPTIVE_WINDOW_MS = "adaptive.window.ms";
+    public static final long ADAPTIVE_WINDOW_MS_DEFAULT = 60_000L;
+    private static final String ADAPTIVE_WINDOW_MS_DISPLAY = "Adaptive window (ms)";
+    private static final String ADAPTIVE_WINDOW_MS_DOC = "The window over which the hit rate is measured, in 10 "
+            + "second buckets; the sink re-reads it every 5 seconds.";
+
+    public static final String COLUMNS_INCLUDE = "columns.include";
+    private static final String COLUMNS_INCLUDE_DISPLAY = "Columns stored";
+    private static final String COLUMNS_INCLUDE_DOC = "Comma-separated columns to store; empty: every column. "
+            + "Key columns make the key either way.";
+
+    public static final String COLUMNS_EXCLUDE = "columns.exclude";
+    private static final String COLUMNS_EXCLUDE_DISPLAY = "Columns left out";
+    private static final String COLUMNS_EXCLUDE_DOC = "Comma-separated columns not to store.";
+
+    public static final String COLUMNS_RENAME = "columns.rename";
+    private static final String COLUMNS_RENAME_DISPLAY = "Column renames";
+    private static final String COLUMNS_RENAME_DOC = "Comma-separated column:field entries: the column is stored "
+            + "under the field name.";
+
+    /** The prefix of per-table settings: {@code table.<schema>.<table>.<setting>}. */
+    public static final String TABLE_PREFIX = "table.";
+
+    /** The settings a table may set for itself; each is also a connector-wide key, its default. */
+    public static final List<String> TABLE_SETTINGS = List.of(KEY_TEMPLATE, WRITE_MODE, TTL_MS, TTL_MODE,
+            ADAPTIVE_TARGET_HIT_RATE, COLUMNS_INCLUDE, COLUMNS_EXCLUDE, COLUMNS_RENAME);
+
+    /** A hundred years: a time to live plus a marker retention stays an exact integer in Redis's Lua. */
+    private static final long LONGEST_DURATION_MS = 100L * 365 * 24 * 60 * 60 * 1000;
+
     public static final ConfigDef CONFIG_DEF = configDef();
     private static final int DEFAULT_PORT = 6379;
 
     private final List<Problem> problems = new ArrayList<>();
     private final RedisSettings redisSettings;
-    private final KeyTemplate keyTemplate;
-    private final Map<String, KeyTemplate> keyTemplateOverrides;
+    private final TableSettings defaults;
+    private final Map<String, TableSettings> tables;
+    private final double adaptiveHysteresis;
+    private final long adaptiveWindowMs;
     private final ValueFormat valueFormat;
     private final TruncateMode truncateMode;
     private final String toastPlaceholder;
@@ -213,8 +284,10 @@ public final class RedisSinkConfig extends AbstractConfig {
     public RedisSinkConfig(Map<String, String> props) {
         super(CONFIG_DEF, props);
         redisSettings = parseRedisSettings();
-        keyTemplate = KeyTemplate.parse(getString(KEY_TEMPLATE));
-        keyTemplateOverrides = parseOverrides(getList(KEY_TEMPLATE_OVERRIDES));
+        defaults = tableSettings(TABLE_SETTINGS.stream().collect(Collectors.toMap(name -> name, this::get)), "");
+        tables = parseTables(props);
+        adaptiveHysteresis = getDouble(ADAPTIVE_HYSTERESIS);
+        adaptiveWindowMs = getLong(ADAPTIVE_WINDOW_MS);
         valueFormat = EnumValidator.parse(ValueFormat.class, getString(VALUE_FORMAT));
         truncateMode = EnumValidator.parse(TruncateMode.class, getString(TRUNCATE_MODE));
         toastPlaceholder = getString(TOAST_PLACEHOLDER);
@@ -291,18 +364,78 @@ public final class RedisSinkConfig extends AbstractConfig {
         if (truncateMode != TruncateMode.DELETE) {
             return;
         }
-        if (!keyTemplate.hasTablePrefix()) {
+        if (!defaults.keyTemplate().hasTablePrefix()) {
             problems.add(new Problem(KEY_TEMPLATE, "with truncate.mode=delete the key template must start with the "
                     + "table (for example ${collection}:${key}) so a truncate can find the table's keys; or set "
                     + "truncate.mode=ignore"));
         }
-        List<String> topics = keyTemplateOverrides.entrySet().stream()
-                .filter(override -> override.getValue().startsWithKey()).map(Map.Entry::getKey).sorted().toList();
-        if (!topics.isEmpty()) {
-            problems.add(new Problem(KEY_TEMPLATE_OVERRIDES, "with truncate.mode=delete the key templates of "
-                    + String.join(", ", topics) + " must put text for their table before the key (for example "
-                    + "orders:${key}) so a truncate can find the table's keys; or set truncate.mode=ignore"));
+        tables.forEach((table, settings) -> {
+            if (settings.keyTemplate().startsWithKey()) {
+                problems.add(new Problem(TABLE_PREFIX + table + "." + KEY_TEMPLATE, "with truncate.mode=delete the "
+                        + "key template must put text for its table before the key (for example orders:${key}) so a "
+                        + "truncate can find the table's keys; or set truncate.mode=ignore"));
+            }
+        });
+    }
+
+    /**
+     * The tables named by table.<schema>.<table>.<setting> entries, each with the connector-wide settings where it
+     * sets none; an entry that names no setting, or whose value its setting refuses, is a problem against it.
+     */
+    private Map<String, TableSettings> parseTables(Map<String, String> props) {
+        Map<String, Map<String, Object>> perTable = new TreeMap<>();
+        for (Map.Entry<String, String> entry : props.entrySet()) {
+            String name = entry.getKey();
+            if (!name.startsWith(TABLE_PREFIX)) {
+                continue;
+            }
+            String setting = TABLE_SETTINGS.stream().filter(candidate -> name.endsWith("." + candidate))
+                    .max(Comparator.comparingInt(String::length)).orElse(null);
+            int tableEnd = setting == null ? -1 : name.length() - setting.length() - 1;
+            if (setting == null || name.lastIndexOf('.', tableEnd - 1) < TABLE_PREFIX.length()) {
+                problems.add(new Problem(name, "a per-table setting is table.<schema>.<table>.<setting>, the setting "
+                        + "one of " + String.join(", ", TABLE_SETTINGS)));
+                continue;
+            }
+            ConfigDef.ConfigKey key = CONFIG_DEF.configKeys().get(setting);
+            try {
+                Object value = ConfigDef.parseType(name, entry.getValue(), key.type);
+                if (key.validator != null) {
+                    key.validator.ensureValid(name, value);
+                }
+                perTable.computeIfAbsent(name.substring(TABLE_PREFIX.length(), tableEnd), table -> new HashMap<>())
+                        .put(setting, value);
+            } catch (ConfigException e) {
+                problems.add(new Problem(name, e.getMessage()));
+            }
         }
+        Map<String, TableSettings> parsed = new HashMap<>();
+        perTable.forEach((table, own) -> {
+            Map<String, Object> values = new HashMap<>();
+            TABLE_SETTINGS.forEach(name -> values.put(name, own.containsKey(name) ? own.get(name) : get(name)));
+            parsed.put(table, tableSettings(values, TABLE_PREFIX + table + "."));
+        });
+        return Map.copyOf(parsed);
+    }
+
+    /** Settings from parsed values; where they conflict, the problem is recorded against prefix + key. */
+    @SuppressWarnings("unchecked")
+    private TableSettings tableSettings(Map<String, Object> values, String prefix) {
+        long ttlMs = (Long) values.get(TTL_MS);
+        TtlMode ttlMode = EnumValidator.parse(TtlMode.class, (String) values.get(TTL_MODE));
+        if (ttlMode == TtlMode.SLIDING && ttlMs == 0) {
+            problems.add(new Problem(prefix + TTL_MODE, "ttl.mode=sliding needs a ttl.ms above 0"));
+        }
+        ColumnSelection columns = ColumnSelection.ALL;
+        try {
+            columns = ColumnSelection.of((List<String>) values.get(COLUMNS_INCLUDE),
+                    (List<String>) values.get(COLUMNS_EXCLUDE), (List<String>) values.get(COLUMNS_RENAME));
+        } catch (IllegalArgumentException e) {
+            problems.add(new Problem(prefix + COLUMNS_RENAME, e.getMessage()));
+        }
+        return new TableSettings(KeyTemplate.parse((String) values.get(KEY_TEMPLATE)),
+                EnumValidator.parse(WriteMode.class, (String) values.get(WRITE_MODE)), ttlMs, ttlMode,
+                (Double) values.get(ADAPTIVE_TARGET_HIT_RATE), columns);
     }
 
     private static ConfigDef configDef() {
@@ -333,9 +466,6 @@ public final class RedisSinkConfig extends AbstractConfig {
         order = 0;
         def.define(KEY_TEMPLATE, Type.STRING, KEY_TEMPLATE_DEFAULT, KeyTemplate.VALIDATOR, Importance.HIGH,
                 KEY_TEMPLATE_DOC, GROUP_MAPPING, ++order, Width.LONG, KEY_TEMPLATE_DISPLAY);
-        def.define(KEY_TEMPLATE_OVERRIDES, Type.LIST, KEY_TEMPLATE_OVERRIDES_DEFAULT,
-                DescribedValidator.of("topic=template, ...", RedisSinkConfig::validateOverrides), Importance.LOW,
-                KEY_TEMPLATE_OVERRIDES_DOC, GROUP_MAPPING, ++order, Width.LONG, KEY_TEMPLATE_OVERRIDES_DISPLAY);
         EnumValidator formats = EnumValidator.of(ValueFormat.class);
         def.define(VALUE_FORMAT, Type.STRING, VALUE_FORMAT_DEFAULT, formats, Importance.HIGH, VALUE_FORMAT_DOC, GROUP_MAPPING,
                 ++order, Width.SHORT, VALUE_FORMAT_DISPLAY, formats);
@@ -351,12 +481,39 @@ public final class RedisSinkConfig extends AbstractConfig {
                 new ConfigDef.NonEmptyString(), Importance.LOW, FLATTENED_METADATA_PREFIX_DOC, GROUP_MAPPING,
                 ++order, Width.SHORT, FLATTENED_METADATA_PREFIX_DISPLAY);
 
+        def.define(COLUMNS_INCLUDE, Type.LIST, "", Importance.LOW, COLUMNS_INCLUDE_DOC, GROUP_MAPPING, ++order,
+                Width.LONG, COLUMNS_INCLUDE_DISPLAY);
+        def.define(COLUMNS_EXCLUDE, Type.LIST, "", Importance.LOW, COLUMNS_EXCLUDE_DOC, GROUP_MAPPING, ++order,
+                Width.LONG, COLUMNS_EXCLUDE_DISPLAY);
+        def.define(COLUMNS_RENAME, Type.LIST, "", DescribedValidator.of("column:field, ...",
+                RedisSinkConfig::validateRenames), Importance.LOW, COLUMNS_RENAME_DOC, GROUP_MAPPING, ++order,
+                Width.LONG, COLUMNS_RENAME_DISPLAY);
+
+        order = 0;
+        EnumValidator writeModes = EnumValidator.of(WriteMode.class);
+        def.define(WRITE_MODE, Type.STRING, WRITE_MODE_DEFAULT, writeModes, Importance.HIGH, WRITE_MODE_DOC,
+                GROUP_CACHE, ++order, Width.SHORT, WRITE_MODE_DISPLAY, writeModes);
+        def.define(TTL_MS, Type.LONG, TTL_MS_DEFAULT, Range.between(0, LONGEST_DURATION_MS), Importance.MEDIUM, TTL_MS_DOC, GROUP_CACHE,
+                ++order, Width.SHORT, TTL_MS_DISPLAY);
+        EnumValidator ttlModes = EnumValidator.of(TtlMode.class);
+        def.define(TTL_MODE, Type.STRING, TTL_MODE_DEFAULT, ttlModes, Importance.MEDIUM, TTL_MODE_DOC, GROUP_CACHE,
+                ++order, Width.SHORT, TTL_MODE_DISPLAY, ttlModes);
+        def.define(ADAPTIVE_TARGET_HIT_RATE, Type.DOUBLE, ADAPTIVE_TARGET_HIT_RATE_DEFAULT, Range.between(0.0, 1.0),
+                Importance.MEDIUM, ADAPTIVE_TARGET_HIT_RATE_DOC, GROUP_CACHE, ++order, Width.SHORT,
+                ADAPTIVE_TARGET_HIT_RATE_DISPLAY);
+        def.define(ADAPTIVE_HYSTERESIS, Type.DOUBLE, ADAPTIVE_HYSTERESIS_DEFAULT, Range.between(0.0, 1.0),
+                Importance.LOW, ADAPTIVE_HYSTERESIS_DOC, GROUP_CACHE, ++order, Width.SHORT,
+                ADAPTIVE_HYSTERESIS_DISPLAY);
+        def.define(ADAPTIVE_WINDOW_MS, Type.LONG, ADAPTIVE_WINDOW_MS_DEFAULT, Range.atLeast(10_000), Importance.LOW,
+                ADAPTIVE_WINDOW_MS_DOC, GROUP_CACHE, ++order, Width.SHORT, ADAPTIVE_WINDOW_MS_DISPLAY);
+
         order = 0;
         def.define(VERSION_EPOCH, Type.INT, VERSION_EPOCH_DEFAULT, Range.between(0, 0xFFFF), Importance.MEDIUM, VERSION_EPOCH_DOC,
                 GROUP_VERSIONING, ++order, Width.SHORT, VERSION_EPOCH_DISPLAY);
         def.define(VERSION_FIELD, Type.STRING, VERSION_FIELD_DEFAULT, Importance.LOW, VERSION_FIELD_DOC, GROUP_VERSIONING, ++order,
                 Width.MEDIUM, VERSION_FIELD_DISPLAY);
-        def.define(DELETE_MARKER_RETENTION_MS, Type.LONG, DELETE_MARKER_RETENTION_MS_DEFAULT, Range.atLeast(1),
+        def.define(DELETE_MARKER_RETENTION_MS, Type.LONG, DELETE_MARKER_RETENTION_MS_DEFAULT,
+                Range.between(1, LONGEST_DURATION_MS),
                 Importance.MEDIUM, DELETE_MARKER_RETENTION_MS_DOC, GROUP_VERSIONING, ++order, Width.MEDIUM,
                 DELETE_MARKER_RETENTION_MS_DISPLAY);
         def.define(INTERNAL_KEY_PREFIX, Type.STRING, INTERNAL_KEY_PREFIX_DEFAULT, 
@@ -382,25 +539,12 @@ public final class RedisSinkConfig extends AbstractConfig {
     }
 
     @SuppressWarnings("unchecked")
-    private static void validateOverrides(String name, Object value) {
-        parseOverrides((List<String>) value);
-    }
-
-    private static Map<String, KeyTemplate> parseOverrides(List<String> entries) {
-        Map<String, KeyTemplate> overrides = new HashMap<>();
-        for (String entry : entries) {
-            int eq = entry.indexOf('=');
-            if (eq <= 0 || eq == entry.length() - 1) {
-                throw new ConfigException(KEY_TEMPLATE_OVERRIDES, entry, "each entry must be topic=template");
-            }
-            String topic = entry.substring(0, eq).trim();
-            try {
-                overrides.put(topic, KeyTemplate.parse(entry.substring(eq + 1).trim()));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(KEY_TEMPLATE_OVERRIDES, entry, e.getMessage());
-            }
+    private static void validateRenames(String name, Object value) {
+        try {
+            ColumnSelection.of(List.of(), List.of(), (List<String>) value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, e.getMessage());
         }
-        return Map.copyOf(overrides);
     }
 
     /** The Redis server, or null when {@link #problems()} names a problem of redis.uri. */
@@ -408,8 +552,25 @@ public final class RedisSinkConfig extends AbstractConfig {
         return redisSettings;
     }
 
-    public KeyTemplate keyTemplate(String topic) {
-        return keyTemplateOverrides.getOrDefault(topic, keyTemplate);
+    /** The settings of a table (schema and table as in its change events); the defaults for an unknown table. */
+    public TableSettings table(String schema, String table) {
+        if (tables.isEmpty() || schema == null || table == null) {
+            return defaults;
+        }
+        return tables.getOrDefault(schema + "." + table, defaults);
+    }
+
+    /** The tables that have settings of their own, by schema.table. */
+    public Map<String, TableSettings> tablesWithSettings() {
+        return tables;
+    }
+
+    public double adaptiveHysteresis() {
+        return adaptiveHysteresis;
+    }
+
+    public long adaptiveWindowMs() {
+        return adaptiveWindowMs;
     }
 
     public ValueFormat valueFormat() {

@@ -87,7 +87,13 @@ public class RedisSinkConnector extends SinkConnector {
             return result;
         }
         RedisSinkConfig config = new RedisSinkConfig(connectorConfigs);
-        config.problems().forEach(problem -> values.get(problem.key()).addErrorMessage(problem.message()));
+        for (RedisSinkConfig.Problem problem : config.problems()) {
+            values.computeIfAbsent(problem.key(), name -> {
+                ConfigValue entry = new ConfigValue(name, connectorConfigs.get(name), List.of(), new ArrayList<>());
+                result.configValues().add(entry);
+                return entry;
+            }).addErrorMessage(problem.message());
+        }
         if (config.redisSettings() != null) {
             checkRedis(config.redisSettings().withTimeoutsAtMost(VALIDATE_REDIS_TIMEOUT_MS), values);
         }

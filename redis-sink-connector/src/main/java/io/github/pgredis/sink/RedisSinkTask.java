@@ -12,6 +12,7 @@ import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.pgredis.sink.apply.AdaptiveModes;
 import io.github.pgredis.sink.apply.ChangeApplier;
 import io.github.pgredis.sink.apply.ChangeWriter;
 import io.github.pgredis.sink.core.ChangeSink;
@@ -20,7 +21,7 @@ import io.github.pgredis.sink.errors.RetryBackoff;
 import io.github.pgredis.sink.event.ChangeEventDecoder;
 import io.github.pgredis.sink.mapping.RowRenderer;
 import io.github.pgredis.sink.redis.OffsetStore;
-import io.github.pgredis.sink.redis.VersionKeys;
+import io.github.pgredis.sink.redis.InternalKeys;
 
 /**
  * Applies change events to Redis. Lifecycle only: {@link #start} builds the parts from the configuration and
@@ -51,13 +52,15 @@ public class RedisSinkTask extends SinkTask {
         RedisSinkConfig config = RedisSinkConfig.checked(props);
         String connectorName = RedisSinkConfig.connectorName(props);
         OffsetStore offsetStore = new OffsetStore(config.internalKeyPrefix(), connectorName);
+        InternalKeys internalKeys = new InternalKeys(config.internalKeyPrefix());
         ChangeApplier applier = new ChangeApplier(
                 new ChangeEventDecoder(config.versionEpoch(), config.versionField(),
                         config.flattenedMetadataPrefix()),
-                config::keyTemplate,
+                config::table,
+                new AdaptiveModes(internalKeys, config.adaptiveHysteresis(), config.adaptiveWindowMs(),
+                        time::milliseconds),
                 new RowRenderer(config.valueFormat(), config.toastPlaceholder()),
-                new ChangeWriter(config.valueFormat(), new VersionKeys(config.internalKeyPrefix()),
-                        config.deleteMarkerRetentionMs()),
+                new ChangeWriter(config.valueFormat(), internalKeys, config.deleteMarkerRetentionMs()),
                 config.truncateMode(), config.valueMaxBytes());
         RetryBackoff backoff = new RetryBackoff(config.retryBackoffInitialMs(), config.retryBackoffMaxMs(),
                 config.retryTimeoutMs(), time);

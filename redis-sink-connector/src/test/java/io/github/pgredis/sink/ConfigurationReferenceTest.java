@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,13 @@ class ConfigurationReferenceTest {
                 "Every key of `io.github.pgredis.sink.RedisSinkConnector`, besides Connect's own sink keys (`topics`, "
                         + "`tasks.max`, converters, `errors.*`). Enum values are accepted in any letter case. "
                         + "Password values are masked by the Connect REST API and accept config providers such as "
-                        + "`${file:/path:key}`.",
+                        + "`${file:/path:key}`.\n\nPer-table settings: each of "
+                        + RedisSinkConfig.TABLE_SETTINGS.stream().map(name -> "`" + name + "`")
+                                .collect(Collectors.joining(", "))
+                        + " may also be set for one table as `table.<schema>.<table>.<setting>` (for example "
+                        + "`table.public.orders.write.mode=invalidate`); the key below is then the default of the "
+                        + "other tables. validate() checks every such entry against the same rules and names it "
+                        + "([cache strategies](cache-strategies.md)).",
                 RedisSinkConfig.CONFIG_DEF);
     }
 

@@ -12,7 +12,11 @@ import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
+import io.github.pgredis.sink.apply.TableSettings;
 import io.github.pgredis.sink.apply.TruncateMode;
+import io.github.pgredis.sink.apply.TtlMode;
+import io.github.pgredis.sink.apply.WriteMode;
+import io.github.pgredis.sink.mapping.RenderedRow;
 import io.github.pgredis.sink.mapping.ValueFormat;
 
 class RedisSinkConfigTest {
@@ -29,17 +33,64 @@ class RedisSinkConfigTest {
     }
 
     @Test
-    void perTopicTemplatesOverrideTheDefault() {
-        RedisSinkConfig config = new RedisSinkConfig(Map.of(RedisSinkConfig.KEY_TEMPLATE_OVERRIDES,
-                "pg.public.users=user:${key.id}, pg.public.orders={orders}:${key}"));
+    void perTableSettingsReplaceTheConnectorWideOnesForTheirTableOnly() {
+        RedisSinkConfig config = RedisSinkConfig.checked(Map.of(
+                RedisSinkConfig.WRITE_MODE, "update-if-cached",
+                RedisSinkConfig.TTL_MS, "60000",
+                "table.public.users.key.template", "user:${key.id}",
+                "table.public.users.write.mode", "invalidate",
+                "table.public.users.columns.exclude", "password_hash",
+                "table.sales.order.lines.ttl.ms", "0",
+                "table.sales.order.lines.columns.rename", "qty:quantity"));
 
-        assertThat(config.keyTemplate("pg.public.users")).hasToString("user:${key.id}");
-        assertThat(config.keyTemplate("pg.public.orders")).hasToString("{orders}:${key}");
-        assertThat(config.keyTemplate("other")).hasToString(RedisSinkConfig.KEY_TEMPLATE_DEFAULT);
-        assertThatThrownBy(() -> new RedisSinkConfig(Map.of(RedisSinkConfig.KEY_TEMPLATE_OVERRIDES, "t=${table}")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("must contain ${key}");
-        assertThatThrownBy(() -> new RedisSinkConfig(Map.of(RedisSinkConfig.KEY_TEMPLATE_OVERRIDES, "no-equals")))
-                .hasMessageContaining("topic=template");
+        TableSettings users = config.table("public", "users");
+        assertThat(users.keyTemplate()).hasToString("user:${key.id}");
+        assertThat(users.writeMode()).isEqualTo(WriteMode.INVALIDATE);
+        assertThat(users.ttlMs()).isEqualTo(60_000);
+        assertThat(users.columns().apply(new RenderedRow(Map.of("id", "1", "password_hash", "x"), List.of())).values())
+                .containsOnlyKeys("id");
+        TableSettings lines = config.table("sales", "order.lines");
+        assertThat(lines.ttlMs()).isZero();
+        assertThat(lines.writeMode()).isEqualTo(WriteMode.UPDATE_IF_CACHED);
+        assertThat(lines.columns().apply(new RenderedRow(Map.of("qty", "2"), List.of("note"))))
+                .isEqualTo(new RenderedRow(Map.of("quantity", "2"), List.of("note")));
+        TableSettings other = config.table("public", "other");
+        assertThat(other.keyTemplate()).hasToString(RedisSinkConfig.KEY_TEMPLATE_DEFAULT);
+        assertThat(other.writeMode()).isEqualTo(WriteMode.UPDATE_IF_CACHED);
+        assertThat(other.ttlMode()).isEqualTo(TtlMode.FIXED);
+        assertThat(other.columns().isAll()).isTrue();
+    }
+
+    @Test
+    void everyPerTableEntryIsCheckedAndItsProblemNamesTheEntry() {
+        RedisSinkConfig config = new RedisSinkConfig(Map.of(
+                "table.public.a.write.mode", "sometimes",
+                "table.public.b.ttl.ms", "-1",
+                "table.public.c.colour", "red",
+                "table.public.d.ttl.mode", "sliding",
+                "table.public.e.key.template", "${table}",
+                "table.public.f.columns.rename", "a:x,b:x",
+                "table.write.mode", "upsert",
+                "table.users.write.mode", "upsert"));
+
+        assertThat(config.problems()).extracting(RedisSinkConfig.Problem::key).containsExactlyInAnyOrder(
+                "table.public.a.write.mode", "table.public.b.ttl.ms", "table.public.c.colour",
+                "table.public.d.ttl.mode", "table.public.e.key.template", "table.public.f.columns.rename",
+                "table.write.mode", "table.users.write.mode");
+        assertThat(config.problems()).extracting(RedisSinkConfig.Problem::message).anySatisfy(message -> assertThat(
+                message).contains("upsert, invalidate, update-if-cached, adaptive")).anySatisfy(message -> assertThat(
+                message).contains("sliding needs a ttl.ms above 0")).anySatisfy(message -> assertThat(
+                message).contains("table.<schema>.<table>.<setting>"));
+        assertThat(errorsOf(new RedisSinkConnector().validate(Map.of("table.public.c.colour", "red")),
+                "table.public.c.colour")).singleElement().asString().contains("write.mode");
+    }
+
+    @Test
+    void aSlidingTimeToLiveNeedsATimeToLive() {
+        assertThat(new RedisSinkConfig(Map.of(RedisSinkConfig.TTL_MODE, "sliding")).problems())
+                .extracting(RedisSinkConfig.Problem::key).containsExactly(RedisSinkConfig.TTL_MODE);
+        assertThat(new RedisSinkConfig(Map.of(RedisSinkConfig.TTL_MODE, "sliding", RedisSinkConfig.TTL_MS, "1"))
+                .problems()).isEmpty();
     }
 
     @Test
@@ -67,15 +118,14 @@ class RedisSinkConfigTest {
     }
 
     @Test
-    void truncateChecksJudgeTheDefaultTemplateItselfNeverAnOverride() {
+    void truncateChecksJudgeEachTablesOwnTemplate() {
         Map<String, String> props = Map.of(RedisSinkConfig.KEY_TEMPLATE, "${key}",
-                RedisSinkConfig.KEY_TEMPLATE_OVERRIDES, " =orders:${key}, pg.public.a=orders:${key}");
+                "table.public.a.key.template", "orders:${key}", "table.public.b.key.template", "${key}:b");
 
-        assertThat(errorsOf(new RedisSinkConnector().validate(props), RedisSinkConfig.KEY_TEMPLATE_OVERRIDES))
-                .singleElement().asString().contains("topic=template");
-        assertThat(new RedisSinkConfig(Map.of(RedisSinkConfig.KEY_TEMPLATE, "${key}",
-                RedisSinkConfig.KEY_TEMPLATE_OVERRIDES, "pg.public.a=orders:${key}")).problems())
-                .extracting(RedisSinkConfig.Problem::key).containsExactly(RedisSinkConfig.KEY_TEMPLATE);
+        assertThat(new RedisSinkConfig(props).problems()).extracting(RedisSinkConfig.Problem::key)
+                .containsExactlyInAnyOrder(RedisSinkConfig.KEY_TEMPLATE, "table.public.b.key.template");
+        assertThat(errorsOf(new RedisSinkConnector().validate(props), "table.public.b.key.template"))
+                .singleElement().asString().contains("truncate.mode=delete");
     }
 
     /** Connect UIs call validate() on every keystroke: a Redis that accepts connections and never answers. */

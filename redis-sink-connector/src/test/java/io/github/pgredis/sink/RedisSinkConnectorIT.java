@@ -296,8 +296,8 @@ class RedisSinkConnectorIT {
         Map<String, String> keyOnly = sinkConfig(redis);
         keyOnly.put(RedisSinkConfig.KEY_TEMPLATE, "${key}");
         Map<String, String> keyOnlyOverride = sinkConfig(redis);
-        keyOnlyOverride.put(RedisSinkConfig.KEY_TEMPLATE_OVERRIDES,
-                "pg.public.users=users:${key},pg.public.orders=${key}");
+        keyOnlyOverride.put("table.public.users.key.template", "users:${key}");
+        keyOnlyOverride.put("table.public.orders.key.template", "${key}");
         Map<String, String> keyOnlyIgnoringTruncates = new HashMap<>(keyOnlyOverride);
         keyOnlyIgnoringTruncates.put(RedisSinkConfig.TRUNCATE_MODE, "ignore");
 
@@ -306,9 +306,8 @@ class RedisSinkConnectorIT {
         assertThat(errors(badTemplate).get(RedisSinkConfig.KEY_TEMPLATE)).contains("must contain ${key}");
         assertThat(errors(keyOnly)).containsOnlyKeys(RedisSinkConfig.KEY_TEMPLATE);
         assertThat(errors(keyOnly).get(RedisSinkConfig.KEY_TEMPLATE)).contains("truncate.mode=delete");
-        assertThat(errors(keyOnlyOverride)).containsOnlyKeys(RedisSinkConfig.KEY_TEMPLATE_OVERRIDES);
-        assertThat(errors(keyOnlyOverride).get(RedisSinkConfig.KEY_TEMPLATE_OVERRIDES))
-                .contains("truncate.mode=delete", "pg.public.orders").doesNotContain("pg.public.users");
+        assertThat(errors(keyOnlyOverride)).containsOnlyKeys("table.public.orders.key.template");
+        assertThat(errors(keyOnlyOverride).get("table.public.orders.key.template")).contains("truncate.mode=delete");
         assertThat(errors(keyOnlyIgnoringTruncates)).isEmpty();
         assertThat(errors(sinkConfig(redis))).isEmpty();
         assertThat(errors(aclUser)).isEmpty();

@@ -4,14 +4,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import org.apache.kafka.connect.sink.SinkRecord;
 
 import io.github.pgredis.sink.errors.RecordException;
 import io.github.pgredis.sink.event.ChangeEvent;
 import io.github.pgredis.sink.event.ChangeEventDecoder;
-import io.github.pgredis.sink.mapping.KeyTemplate;
 import io.github.pgredis.sink.mapping.RenderedRow;
 import io.github.pgredis.sink.mapping.RowRenderer;
 import io.github.pgredis.sink.redis.RedisSession;
@@ -23,16 +22,20 @@ import io.github.pgredis.sink.redis.RedisSession;
  */
 public final class ChangeApplier {
     private final ChangeEventDecoder decoder;
-    private final Function<String, KeyTemplate> keyTemplates;
+    private final BiFunction<String, String, TableSettings> tables;
+    private final AdaptiveModes adaptiveModes;
     private final RowRenderer renderer;
     private final ChangeWriter writer;
     private final TruncateMode truncateMode;
     private final long valueMaxBytes;
 
-    public ChangeApplier(ChangeEventDecoder decoder, Function<String, KeyTemplate> keyTemplates, RowRenderer renderer,
-            ChangeWriter writer, TruncateMode truncateMode, long valueMaxBytes) {
+    /** {@code tables} gives the settings of a table by schema and table name (either may be null). */
+    public ChangeApplier(ChangeEventDecoder decoder, BiFunction<String, String, TableSettings> tables,
+            AdaptiveModes adaptiveModes, RowRenderer renderer, ChangeWriter writer, TruncateMode truncateMode,
+            long valueMaxBytes) {
         this.decoder = decoder;
-        this.keyTemplates = keyTemplates;
+        this.tables = tables;
+        this.adaptiveModes = adaptiveModes;
         this.renderer = renderer;
         this.writer = writer;
         this.truncateMode = truncateMode;
@@ -44,6 +47,7 @@ public final class ChangeApplier {
      * a truncate waits for the writes before it. Records that cannot be applied are in the outcome.
      */
     public PendingBatch send(RedisSession session, List<SinkRecord> records) {
+        adaptiveModes.refreshIfDue(session);
         PendingBatch batch = new PendingBatch(records);
         Map<String, RowWrite> segment = new LinkedHashMap<>();
         for (SinkRecord record : records) {
@@ -67,12 +71,19 @@ public final class ChangeApplier {
     }
 
     private RowWrite toWrite(ChangeEvent event) {
-        String key = keyTemplates.apply(event.topic()).render(event);
+        TableSettings table = tables.apply(event.schemaName(), event.tableName());
+        String key = table.keyTemplate().render(event);
         RowWrite.Kind kind;
         RenderedRow row = null;
         if (event.operation().writesRow()) {
             kind = RowWrite.Kind.UPSERT;
             row = renderer.render(event);
+            try {
+                row = table.columns().apply(row);
+            } catch (IllegalArgumentException e) {
+                throw new RecordException("cannot store " + ChangeEvent.describe(event.record()) + " as key '" + key
+                        + "': " + e.getMessage(), e);
+            }
             if (row.isLargerThan(valueMaxBytes)) {
                 throw new RecordException("the value of key '" + key + "' from " + ChangeEvent.describe(event.record())
                         + " is " + row.sizeInBytes() + " bytes, more than value.max.bytes=" + valueMaxBytes);
@@ -80,7 +91,11 @@ public final class ChangeApplier {
         } else {
             kind = event.isTombstone() ? RowWrite.Kind.TOMBSTONE : RowWrite.Kind.DELETE;
         }
-        return new RowWrite(key, kind, event.version(), event.offset(), row, event.record());
+        WriteMode mode = table.writeMode();
+        if (mode == WriteMode.ADAPTIVE) {
+            mode = adaptiveModes.resolve(event.schemaName() + "." + event.tableName(), table);
+        }
+        return new RowWrite(key, kind, event.version(), event.offset(), row, event.record(), mode, table.ttlMs());
     }
 
     /** Queues the collected segment's writes and empties it. */
@@ -97,7 +112,7 @@ public final class ChangeApplier {
         if (truncateMode == TruncateMode.IGNORE) {
             return;
         }
-        String prefix = keyTemplates.apply(event.topic()).tablePrefix(event);
+        String prefix = tables.apply(event.schemaName(), event.tableName()).keyTemplate().tablePrefix(event);
         if (prefix == null) {
             throw new RecordException("cannot apply the truncate in " + ChangeEvent.describe(event.record())
                     + ": the key template has no table-specific text before the key; set truncate.mode=ignore or "

@@ -10,7 +10,7 @@ import io.github.pgredis.sink.mapping.KeyEscaping;
 import io.github.pgredis.sink.mapping.ValueFormat;
 import io.github.pgredis.sink.redis.LuaScript;
 import io.github.pgredis.sink.redis.RedisSession;
-import io.github.pgredis.sink.redis.VersionKeys;
+import io.github.pgredis.sink.redis.InternalKeys;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
@@ -21,12 +21,12 @@ public final class ChangeWriter {
     private static final int SCAN_PAGE = 500;
 
     private final ValueFormat format;
-    private final VersionKeys versionKeys;
+    private final InternalKeys internalKeys;
     private final String retentionMs;
 
-    public ChangeWriter(ValueFormat format, VersionKeys versionKeys, long deleteMarkerRetentionMs) {
+    public ChangeWriter(ValueFormat format, InternalKeys internalKeys, long deleteMarkerRetentionMs) {
         this.format = format;
-        this.versionKeys = versionKeys;
+        this.internalKeys = internalKeys;
         this.retentionMs = Long.toString(deleteMarkerRetentionMs);
     }
 
@@ -35,7 +35,7 @@ public final class ChangeWriter {
         List<RedisFuture<Long>> replies = new ArrayList<>(writes.size());
         for (RowWrite write : writes) {
             replies.add(LuaScript.APPLY_CHANGE.call(session.commands(),
-                    new String[] {write.key(), versionKeys.of(write.key())}, arguments(write)));
+                    new String[] {write.key(), internalKeys.version(write.key())}, arguments(write)));
         }
         return replies;
     }
@@ -62,8 +62,8 @@ public final class ChangeWriter {
         String position = ChangeVersion.encodePosition(epoch, write.offset());
         String version = write.version().encode();
         return switch (write.kind()) {
-            case DELETE -> new String[] {"delete", version, position, retentionMs};
-            case TOMBSTONE -> new String[] {"tombstone", version, position, retentionMs};
+            case DELETE -> new String[] {"delete", version, position, retentionMs, "", "0"};
+            case TOMBSTONE -> new String[] {"tombstone", version, position, retentionMs, "", "0"};
             case UPSERT -> upsertArguments(write, version, position);
         };
     }
@@ -72,13 +72,20 @@ public final class ChangeWriter {
         Map<String, String> values = write.row().values();
         List<String> kept = write.row().kept();
         boolean hash = format == ValueFormat.HASH;
-        String[] args = new String[5 + kept.size() + (hash ? values.size() * 2 : 1)];
+        String[] args = new String[7 + kept.size() + (hash ? values.size() * 2 : 1)];
         args[0] = hash ? "hash" : "json";
         args[1] = version;
         args[2] = position;
         args[3] = retentionMs;
-        args[4] = Integer.toString(kept.size());
-        int i = 5;
+        args[4] = switch (write.mode()) {
+            case INVALIDATE -> "invalidate";
+            case UPDATE_IF_CACHED -> "cached";
+            case UPSERT -> "upsert";
+            case ADAPTIVE -> throw new IllegalStateException("unresolved adaptive mode for key " + write.key());
+        };
+        args[5] = Long.toString(write.ttlMs());
+        args[6] = Integer.toString(kept.size());
+        int i = 7;
         for (String column : kept) {
             args[i++] = column;
         }

@@ -21,24 +21,36 @@ public final class RowWrite {
     private final long offset;
     private final RenderedRow row;
     private final List<SinkRecord> records;
+    private final WriteMode mode;
+    private final long ttlMs;
 
-    public RowWrite(String key, Kind kind, ChangeVersion version, long offset, RenderedRow row, SinkRecord record) {
-        this(key, kind, version, offset, row, new ArrayList<>(List.of(record)));
+    /**
+     * A change of one key; {@code mode} (never ADAPTIVE: the caller resolves it) and {@code ttlMs} say how an
+     * upsert is stored.
+     */
+    public RowWrite(String key, Kind kind, ChangeVersion version, long offset, RenderedRow row, SinkRecord record,
+            WriteMode mode, long ttlMs) {
+        this(key, kind, version, offset, row, new ArrayList<>(List.of(record)), mode, ttlMs);
     }
 
     /** The delete of one key found by a table truncate; the truncate record itself stands for it. */
     public static RowWrite truncated(String key, ChangeVersion version, long offset) {
-        return new RowWrite(key, Kind.DELETE, version, offset, null, List.of());
+        return new RowWrite(key, Kind.DELETE, version, offset, null, List.of(), WriteMode.UPSERT, 0);
     }
 
     private RowWrite(String key, Kind kind, ChangeVersion version, long offset, RenderedRow row,
-            List<SinkRecord> records) {
+            List<SinkRecord> records, WriteMode mode, long ttlMs) {
+        if (mode == WriteMode.ADAPTIVE) {
+            throw new IllegalArgumentException("the adaptive mode of key '" + key + "' was not resolved");
+        }
         this.key = key;
         this.kind = kind;
         this.version = version;
         this.offset = offset;
         this.row = row;
         this.records = records;
+        this.mode = mode;
+        this.ttlMs = ttlMs;
     }
 
     /**
@@ -54,16 +66,16 @@ public final class RowWrite {
         long lastOffset = Math.max(offset, later.offset);
         if (later.kind == Kind.TOMBSTONE) {
             ChangeVersion newest = version.compareTo(later.version) >= 0 ? version : later.version;
-            return new RowWrite(key, Kind.TOMBSTONE, newest, lastOffset, null, all);
+            return new RowWrite(key, Kind.TOMBSTONE, newest, lastOffset, null, all, later.mode, later.ttlMs);
         }
         if (version.replaces(later.version, offset, later.offset)) {
-            return new RowWrite(key, kind, version, lastOffset, row, all);
+            return new RowWrite(key, kind, version, lastOffset, row, all, later.mode, later.ttlMs);
         }
         RenderedRow laterRow = later.row;
         if (laterRow != null && row != null) {
             laterRow = laterRow.keepingFrom(row);
         }
-        return new RowWrite(key, later.kind, later.version, lastOffset, laterRow, all);
+        return new RowWrite(key, later.kind, later.version, lastOffset, laterRow, all, later.mode, later.ttlMs);
     }
 
     public String key() {
@@ -89,5 +101,13 @@ public final class RowWrite {
 
     public List<SinkRecord> records() {
         return records;
+    }
+
+    public WriteMode mode() {
+        return mode;
+    }
+
+    public long ttlMs() {
+        return ttlMs;
     }
 }

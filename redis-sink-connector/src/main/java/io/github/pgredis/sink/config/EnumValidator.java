@@ -9,7 +9,8 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * Accepts the names of an enum's constants in any letter case. Its {@link #toString()} lists the accepted values,
+ * Accepts the names of an enum's constants in any letter case, with '-' for '_' (UPDATE_IF_CACHED is
+ * update-if-cached). Its {@link #toString()} lists the accepted values,
  * which Connect shows in the REST validate answer and which the generated configuration reference prints.
  */
 public final class EnumValidator implements ConfigDef.Validator, ConfigDef.Recommender {
@@ -21,12 +22,12 @@ public final class EnumValidator implements ConfigDef.Validator, ConfigDef.Recom
 
     public static <E extends Enum<E>> EnumValidator of(Class<E> type) {
         return new EnumValidator(Arrays.stream(type.getEnumConstants())
-                .map(constant -> constant.name().toLowerCase(Locale.ROOT))
+                .map(constant -> constant.name().toLowerCase(Locale.ROOT).replace('_', '-'))
                 .collect(Collectors.toUnmodifiableList()));
     }
 
     public static <E extends Enum<E>> E parse(Class<E> type, String value) {
-        return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 
     @Override

@@ -16,6 +16,10 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 public final class LuaScript {
     public static final LuaScript APPLY_CHANGE = fromResource("apply-change.lua");
     public static final LuaScript RECORD_OFFSETS = fromResource("record-offsets.lua");
+    /** The cache client's read: the row, or a lease to fill it. */
+    public static final LuaScript CACHE_READ = fromResource("cache-read.lua");
+    /** The cache client's fill, through its lease. */
+    public static final LuaScript CACHE_FILL = fromResource("cache-fill.lua");
 
     private final String source;
     private final String sha;
@@ -43,6 +47,10 @@ public final class LuaScript {
 
     public String source() {
         return source;
+    }
+
+    public String sha() {
+        return sha;
     }
 
     public RedisFuture<Long> call(RedisAsyncCommands<String, String> commands, String[] keys, String... args) {

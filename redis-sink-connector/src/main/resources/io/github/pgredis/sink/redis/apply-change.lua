@@ -4,10 +4,14 @@
 -- ARGV[2] version of the change (37 hex characters: epoch, kind, major, minor); a tombstone is ordered by its
 --   position instead and leaves a marker with the higher of this version and the stored one
 -- ARGV[3] epoch and Kafka offset of the change (20 hex characters)
--- ARGV[4] delete marker retention in milliseconds
--- hash and json: ARGV[5] = n, ARGV[6 .. 5+n] the columns whose old value is kept (unchanged TOAST columns),
+-- ARGV[4] version marker retention in milliseconds
+-- ARGV[5] write mode of a hash or json change: upsert (write the row), invalidate (delete it, leave a marker) or
+--   cached (write it only if the key exists, else leave a marker)
+-- ARGV[6] the row's time to live in milliseconds, 0 for none
+-- hash and json: ARGV[7] = n, ARGV[8 .. 7+n] the columns whose old value is kept (unchanged TOAST columns),
 --   then for hash the field/value pairs of the row, for json the row document without the kept columns.
--- The version key holds the version (37) followed by the Kafka offset (16) of the change that wrote it.
+-- The version key holds the version (37) followed by the Kafka offset (16) of the change that wrote it. It lasts as
+-- long as the row, plus the marker retention when the row has a time to live; a marker lasts the retention.
 -- Returns 1 when applied, 0 when the row already holds this change or a newer one.
 
 local op = ARGV[1]
@@ -45,7 +49,8 @@ if rowType ~= 'none' and not allowed then
 end
 
 local position = string.sub(ARGV[3], 5)
-if op == 'delete' or op == 'tombstone' then
+local mode = ARGV[5]
+if op == 'delete' or op == 'tombstone' or mode == 'invalidate' or (mode == 'cached' and rowType == 'none') then
   if rowType ~= 'none' then redis.call('DEL', KEYS[1]) end
   local version = ARGV[2]
   if stored and string.sub(stored, 1, 37) > version then version = string.sub(stored, 1, 37) end
@@ -53,23 +58,23 @@ if op == 'delete' or op == 'tombstone' then
   return 1
 end
 
-local kept = tonumber(ARGV[5])
+local kept = tonumber(ARGV[7])
 if op == 'hash' then
   -- Overwrite in place; only when the row held fields beyond the new ones and the kept ones (a column became NULL,
   -- or a stranger's field) are those removed. Kept (unchanged TOAST) fields are not touched.
-  local fieldCount = (#ARGV - 5 - kept) / 2
+  local fieldCount = (#ARGV - 7 - kept) / 2
   if rowType == 'hash' then
     local before = redis.call('HLEN', KEYS[1])
     local keptPresent = 0
-    for i = 6, 5 + kept do
+    for i = 8, 7 + kept do
       keptPresent = keptPresent + redis.call('HEXISTS', KEYS[1], ARGV[i])
     end
     local added = 0
-    if fieldCount > 0 then added = redis.call('HSET', KEYS[1], unpack(ARGV, 6 + kept)) end
+    if fieldCount > 0 then added = redis.call('HSET', KEYS[1], unpack(ARGV, 8 + kept)) end
     if before + added > fieldCount + keptPresent then
       local wanted = {}
-      for i = 6, 5 + kept do wanted[ARGV[i]] = true end
-      for i = 6 + kept, #ARGV, 2 do wanted[ARGV[i]] = true end
+      for i = 8, 7 + kept do wanted[ARGV[i]] = true end
+      for i = 8 + kept, #ARGV, 2 do wanted[ARGV[i]] = true end
       local stale = {}
       for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
         if not wanted[field] then stale[#stale + 1] = field end
@@ -77,10 +82,10 @@ if op == 'hash' then
       redis.call('HDEL', KEYS[1], unpack(stale))
     end
   elseif fieldCount > 0 then
-    redis.call('HSET', KEYS[1], unpack(ARGV, 6 + kept))
+    redis.call('HSET', KEYS[1], unpack(ARGV, 8 + kept))
   end
 else
-  local doc = ARGV[6 + kept]
+  local doc = ARGV[8 + kept]
   if kept > 0 and rowType == 'string' then
     -- Unchanged TOAST columns keep their members of the stored document as text, byte for byte: decoding and
     -- encoding them (cjson) would round numbers to 14 digits, turn [] into {} and reorder keys. Defined here, so
@@ -161,7 +166,7 @@ else
       return redis.error_reply('WRONGTYPE key ' .. KEYS[1] .. ' holds a string that is not a JSON row this sink wrote')
     end
     local members = {}
-    for i = 6, 5 + kept do
+    for i = 8, 7 + kept do
       local member = old[ARGV[i]]
       if member then members[#members + 1] = member end
     end
@@ -173,5 +178,10 @@ else
   end
   redis.call('SET', KEYS[1], doc)
 end
-redis.call('SET', KEYS[2], ARGV[2] .. position)
+if ARGV[6] == '0' then
+  redis.call('SET', KEYS[2], ARGV[2] .. position)
+else
+  redis.call('PEXPIRE', KEYS[1], ARGV[6])
+  redis.call('SET', KEYS[2], ARGV[2] .. position, 'PX', tonumber(ARGV[6]) + tonumber(ARGV[4]))
+end
 return 1

@@ -1,0 +1,387 @@
+package io.github.pgredis.cache;
+
+import static io.github.pgredis.sink.testing.ConnectClusters.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sql.DataSource;
+
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.github.pgredis.sink.redis.InternalKeys;
+import io.github.pgredis.sink.testing.ConnectClusters;
+import io.github.pgredis.sink.testing.PostgresServer;
+import io.github.pgredis.sink.testing.RedisServer;
+import io.lettuce.core.api.sync.RedisCommands;
+
+/**
+ * The cache client in front of the whole pipeline (PostgreSQL → Debezium → Kafka → sink → Redis), one table per
+ * write mode, all real processes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CacheClientIT {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final List<String> MODES = List.of("upsert", "invalidate", "update-if-cached", "adaptive");
+    /** Rows 1 to ROWS are the stress test's; the two after them belong to one test each. */
+    private static final int ROWS = 20;
+    private static final int MODE_ROW = ROWS + 1;
+    private static final int RACE_ROW = ROWS + 2;
+    private static final long TTL_MS = 3_000;
+
+    private PostgresServer postgres;
+    private RedisServer redis;
+    private EmbeddedConnectCluster connect;
+    private HikariDataSource pool;
+    private RedisCommands<String, String> commands;
+    private Map<String, String> sinkConfig;
+    private final InternalKeys keys = new InternalKeys("__pgr:");
+
+    private static String table(String mode) {
+        return "modes_" + mode.replace('-', '_');
+    }
+
+    @BeforeAll
+    void start() {
+        postgres = PostgresServer.start();
+        redis = RedisServer.start();
+        commands = redis.commands();
+        connect = ConnectClusters.start("cache", 1);
+        List<String> statements = new ArrayList<>();
+        List<String> tables = new ArrayList<>();
+        sinkConfig = ConnectClusters.sinkConfig(redis.uri());
+        for (String mode : MODES) {
+            statements.add("CREATE TABLE " + table(mode) + " (id int PRIMARY KEY, v int NOT NULL, name text)");
+            statements.add("INSERT INTO " + table(mode) + " SELECT i, 1, 'row ' || i FROM generate_series(1, "
+                    + RACE_ROW + ") i");
+            tables.add("public." + table(mode));
+            sinkConfig.put("table.public." + table(mode) + ".write.mode", mode);
+        }
+        for (String ttlMode : List.of("fixed", "sliding")) {
+            statements.add("CREATE TABLE ttl_" + ttlMode + " (id int PRIMARY KEY, v int NOT NULL)");
+            statements.add("INSERT INTO ttl_" + ttlMode + " VALUES (1, 1)");
+            tables.add("public.ttl_" + ttlMode);
+            sinkConfig.put("table.public.ttl_" + ttlMode + ".ttl.ms", Long.toString(TTL_MS));
+            sinkConfig.put("table.public.ttl_" + ttlMode + ".ttl.mode", ttlMode);
+        }
+        postgres.execute(statements.toArray(String[]::new));
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(postgres.jdbcUrl());
+        config.setUsername("postgres");
+        config.setPassword("postgres");
+        config.setMaximumPoolSize(8);
+        pool = new HikariDataSource(config);
+        connect.configureConnector("pg-source", postgres.debeziumConfig("pg", String.join(",", tables)));
+        connect.configureConnector("redis-sink", sinkConfig);
+        for (String mode : MODES) {
+            await(WAIT, "the snapshot of " + table(mode) + " was applied",
+                    () -> commands.exists(keys.version("public." + table(mode) + ":" + RACE_ROW)) == 1);
+        }
+        for (String ttlMode : List.of("fixed", "sliding")) {
+            await(WAIT, "the snapshot of ttl_" + ttlMode + " was applied",
+                    () -> commands.exists(keys.version("public.ttl_" + ttlMode + ":1")) == 1);
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        pool.close();
+        connect.stop();
+        redis.close();
+        postgres.close();
+    }
+
+    private CacheClient client(DataSource dataSource) {
+        return new CacheClient(sinkConfig, dataSource, "pg");
+    }
+
+    /** Updates the row in its own transaction, then waits until the sink has applied it; the new v. */
+    private int update(CacheClient client, String table, int id) throws Exception {
+        int v;
+        long position;
+        try (Connection db = pool.getConnection()) {
+            db.setAutoCommit(false);
+            try (PreparedStatement lock = db.prepareStatement("SELECT v FROM " + table + " WHERE id = ? FOR UPDATE")) {
+                lock.setInt(1, id);
+                lock.executeQuery().close();
+            }
+            position = CacheClient.writePosition(db);
+            try (PreparedStatement change = db.prepareStatement(
+                    "UPDATE " + table + " SET v = v + 1 WHERE id = ? RETURNING v")) {
+                change.setInt(1, id);
+                try (ResultSet result = change.executeQuery()) {
+                    result.next();
+                    v = result.getInt(1);
+                }
+            }
+            db.commit();
+        }
+        assertThat(client.awaitApplied("public." + table, Map.of("id", id), position, WAIT))
+                .as("the sink applied v%d of %s:%d", v, table, id).isTrue();
+        return v;
+    }
+
+    private static int v(Optional<CachedRow> row) {
+        return Integer.parseInt(row.orElseThrow().fields().get("v"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"upsert", "invalidate", "update-if-cached", "adaptive"})
+    void eachModeKeepsRedisToWhatItPromisesAndReadsAreFresh(String mode) throws Exception {
+        String table = table(mode);
+        String key = "public." + table + ":" + MODE_ROW;
+        try (CacheClient client = client(pool)) {
+            boolean stored = mode.equals("upsert") || mode.equals("adaptive");
+            assertThat(commands.exists(key)).as("a snapshot row is stored only by a mode that populates")
+                    .isEqualTo(stored ? 1L : 0L);
+
+            Optional<CachedRow> first = client.get("public." + table, MODE_ROW);
+            assertThat(first.orElseThrow().fields()).isEqualTo(Map.of("id", Integer.toString(MODE_ROW), "v", "1", "name",
+                    "row " + MODE_ROW));
+            assertThat(first.get().fromCache()).isEqualTo(stored);
+            assertThat(commands.hgetall(key)).as("a miss fills the key").isEqualTo(first.get().fields());
+            assertThat(client.get("public." + table, MODE_ROW).orElseThrow().fromCache()).isTrue();
+
+            int v = update(client, table, MODE_ROW);
+            if (mode.equals("invalidate")) {
+                assertThat(commands.exists(key)).as("the change invalidated the key").isZero();
+            } else {
+                assertThat(commands.hget(key, "v")).as("the change refreshed the cached key")
+                        .isEqualTo(Integer.toString(v));
+            }
+            assertThat(v(client.get("public." + table, MODE_ROW))).isEqualTo(v);
+            assertThat(client.get("public." + table, 999)).isEmpty();
+            assertThat(client.hits("public." + table)).isPositive();
+            assertThat(client.misses("public." + table)).isPositive();
+        }
+    }
+
+    /**
+     * The cache-aside race, made deterministic: a reader misses, reads the row from PostgreSQL and is held before
+     * its fill while a change is committed and applied; its fill must not land.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"upsert", "invalidate", "update-if-cached", "adaptive"})
+    void aFillHeldPastAnAppliedChangeNeverLands(String mode) throws Exception {
+        String table = table(mode);
+        String key = "public." + table + ":" + RACE_ROW;
+        CountDownLatch readDone = new CountDownLatch(1);
+        CountDownLatch changeApplied = new CountDownLatch(1);
+        AtomicBoolean holding = new AtomicBoolean(true);
+        DataSource held = pausingAfterRowReads(pool, () -> {
+            if (holding.getAndSet(false)) {
+                readDone.countDown();
+                awaitLatch(changeApplied);
+            }
+        });
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try (CacheClient client = client(held)) {
+            commands.del(key);
+            int before = Integer.parseInt(postgres.query("SELECT v FROM " + table + " WHERE id = " + RACE_ROW));
+            Future<Optional<CachedRow>> read = reader.submit(() -> client.get("public." + table, RACE_ROW));
+            assertThat(readDone.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+            int v = update(client, table, RACE_ROW);
+            changeApplied.countDown();
+
+            assertThat(v(read.get(WAIT.toSeconds(), TimeUnit.SECONDS))).as("the reader read before the change")
+                    .isEqualTo(before);
+            String cached = commands.hget(key, "v");
+            assertThat(cached).as("no stale fill").isNotEqualTo(Integer.toString(before));
+            switch (mode) {
+                case "upsert" -> assertThat(cached).isEqualTo(Integer.toString(v));
+                case "adaptive" -> assertThat(cached).as("written when warming, absent when refreshing")
+                        .isIn(Integer.toString(v), null);
+                default -> assertThat(cached).isNull();
+            }
+            assertThat(v(client.get("public." + table, RACE_ROW))).isEqualTo(v);
+        } finally {
+            reader.shutdownNow();
+        }
+    }
+
+    /**
+     * Several readers, writers and an evictor over all four modes at once. Every write is confirmed applied before
+     * it counts; no read may return a version older than the last write confirmed before the read began, and at
+     * the end every key in Redis must equal its row.
+     */
+    @Test
+    void aRandomizedStressFindsNoStaleReadAndLeavesNoStaleKey() throws Exception {
+        Map<String, AtomicLong> confirmed = new ConcurrentHashMap<>();
+        for (String mode : MODES) {
+            for (int id = 1; id <= ROWS; id++) {
+                confirmed.put(table(mode) + ":" + id, new AtomicLong(Long.parseLong(postgres.query(
+                        "SELECT v FROM " + table(mode) + " WHERE id = " + id))));
+            }
+        }
+        List<String> stale = new ArrayList<>();
+        AtomicLong reads = new AtomicLong();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ExecutorService threads = Executors.newFixedThreadPool(7);
+        try (CacheClient client = client(pool)) {
+            List<Future<?>> writers = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                writers.add(threads.submit(() -> {
+                    for (int i = 0; i < 150; i++) {
+                        String table = table(MODES.get(ThreadLocalRandom.current().nextInt(MODES.size())));
+                        int id = 1 + ThreadLocalRandom.current().nextInt(ROWS);
+                        int v = update(client, table, id);
+                        confirmed.get(table + ":" + id).accumulateAndGet(v, Math::max);
+                    }
+                    return null;
+                }));
+            }
+            List<Future<?>> others = new ArrayList<>();
+            for (int r = 0; r < 4; r++) {
+                others.add(threads.submit(() -> {
+                    while (writing.get()) {
+                        String table = table(MODES.get(ThreadLocalRandom.current().nextInt(MODES.size())));
+                        int id = 1 + ThreadLocalRandom.current().nextInt(ROWS);
+                        long floor = confirmed.get(table + ":" + id).get();
+                        int v = v(client.get("public." + table, id));
+                        reads.incrementAndGet();
+                        if (v < floor) {
+                            synchronized (stale) {
+                                stale.add(table + ":" + id + " read v" + v + " after v" + floor + " was applied");
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            others.add(threads.submit(() -> {
+                RedisCommands<String, String> evictor = redis.commands();
+                while (writing.get()) {
+                    String table = table(MODES.get(ThreadLocalRandom.current().nextInt(MODES.size())));
+                    evictor.del("public." + table + ":" + (1 + ThreadLocalRandom.current().nextInt(ROWS)));
+                    Thread.sleep(5);
+                }
+                return null;
+            }));
+            for (Future<?> writer : writers) {
+                writer.get(10, TimeUnit.MINUTES);
+            }
+            writing.set(false);
+            for (Future<?> other : others) {
+                other.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(stale).isEmpty();
+        assertThat(reads.get()).as("reads made").isGreaterThan(1_000);
+        for (String mode : MODES) {
+            for (int id = 1; id <= ROWS; id++) {
+                String cached = commands.hget("public." + table(mode) + ":" + id, "v");
+                if (cached != null) {
+                    assertThat(cached).as("%s:%d left in Redis", table(mode), id)
+                            .isEqualTo(postgres.query("SELECT v FROM " + table(mode) + " WHERE id = " + id));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFixedTimeToLiveRunsFromTheWriteAndASlidingOneFromEachRead() throws Exception {
+        try (CacheClient client = client(pool)) {
+            for (String ttlMode : List.of("fixed", "sliding")) {
+                String key = "public.ttl_" + ttlMode + ":1";
+                commands.del(key);
+                assertThat(client.get("public.ttl_" + ttlMode, 1)).isPresent();
+                assertThat(commands.pttl(key)).as("a fill sets the time to live").isBetween(1L, TTL_MS);
+            }
+            Thread.sleep(1_000);
+            client.get("public.ttl_fixed", 1);
+            client.get("public.ttl_sliding", 1);
+            assertThat(commands.pttl("public.ttl_fixed:1")).as("a read leaves a fixed time to live")
+                    .isBetween(1L, TTL_MS - 1_000);
+            assertThat(commands.pttl("public.ttl_sliding:1")).as("a read starts a sliding one again")
+                    .isGreaterThan(TTL_MS - 500);
+            assertThat(commands.pttl(keys.version("public.ttl_sliding:1")))
+                    .as("the version outlives the row").isGreaterThan(TTL_MS);
+
+            update(client, "ttl_fixed", 1);
+            assertThat(commands.pttl("public.ttl_fixed:1")).as("the sink's write sets it again")
+                    .isGreaterThan(TTL_MS - 1_000);
+            await(WAIT, "the fixed row expired", () -> commands.exists("public.ttl_fixed:1") == 0);
+            assertThat(v(client.get("public.ttl_fixed", 1))).isEqualTo(2);
+        }
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            if (!latch.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never released the reader");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A data source whose row reads (SELECT * ... by primary key) run {@code afterRead} once they returned. */
+    private static DataSource pausingAfterRowReads(DataSource pool, Runnable afterRead) {
+        return (DataSource) Proxy.newProxyInstance(CacheClientIT.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    Object result = invoke(method, pool, args);
+                    if (!method.getName().equals("getConnection")) {
+                        return result;
+                    }
+                    Connection connection = (Connection) result;
+                    return Proxy.newProxyInstance(CacheClientIT.class.getClassLoader(),
+                            new Class<?>[] {Connection.class}, (InvocationHandler) (p, m, a) -> {
+                                Object made = invoke(m, connection, a);
+                                if (!m.getName().equals("prepareStatement") || !((String) a[0]).startsWith(
+                                        "SELECT * FROM")) {
+                                    return made;
+                                }
+                                PreparedStatement statement = (PreparedStatement) made;
+                                return Proxy.newProxyInstance(CacheClientIT.class.getClassLoader(),
+                                        new Class<?>[] {PreparedStatement.class}, (sp, sm, sa) -> {
+                                            Object value = invoke(sm, statement, sa);
+                                            if (sm.getName().equals("executeQuery")) {
+                                                afterRead.run();
+                                            }
+                                            return value;
+                                        });
+                            });
+                });
+    }
+
+    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}

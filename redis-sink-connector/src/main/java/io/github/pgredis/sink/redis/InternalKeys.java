@@ -1,0 +1,53 @@
+package io.github.pgredis.sink.redis;
+
+/**
+ * Names the keys that the sink and the cache client keep beside the rows, all under the internal prefix. A row's
+ * version key and lease key always hash to the row key's Redis Cluster slot: a row key with a hash tag lends them
+ * its tag (the prefix holds no brace), and any other row key becomes the tag.
+ */
+public final class InternalKeys {
+    /** The width of a read-counter bucket. */
+    public static final long READ_BUCKET_MS = 10_000;
+
+    private final String prefix;
+
+    public InternalKeys(String internalKeyPrefix) {
+        this.prefix = internalKeyPrefix;
+    }
+
+    /** The row's version, or its version marker where the row is not stored. */
+    public String version(String rowKey) {
+        return sameSlot("v", rowKey);
+    }
+
+    /** A reader's lease to fill the row. */
+    public String lease(String rowKey) {
+        return sameSlot("lease", rowKey);
+    }
+
+    /** The hits and misses of the table's reads in the bucket that starts at {@code bucketStartMs}. */
+    public String readCounter(String table, long bucketStartMs) {
+        return prefix + "reads:" + table + ":" + bucketStartMs / READ_BUCKET_MS;
+    }
+
+    /** What the sink's adaptive mode decided for the table, for operators to read. */
+    public String adaptiveState(String table) {
+        return prefix + "adaptive:" + table;
+    }
+
+    private String sameSlot(String kind, String rowKey) {
+        if (hasHashTag(rowKey)) {
+            return prefix + kind + rowKey;
+        }
+        return prefix + kind + "{" + rowKey + "}";
+    }
+
+    static boolean hasHashTag(String key) {
+        int open = key.indexOf('{');
+        if (open < 0) {
+            return false;
+        }
+        int close = key.indexOf('}', open + 1);
+        return close > open + 1;
+    }
+}

@@ -1,0 +1,27 @@
+-- A cache client's read of one row, in one round trip: the row on a hit, else a lease to fill it.
+-- KEYS[1] row key; KEYS[2] its version key; KEYS[3] its lease key (all in one Redis Cluster hash slot).
+-- ARGV[1] hash | json; ARGV[2] sliding time to live in milliseconds, 0 for none; ARGV[3] version marker retention
+-- in milliseconds; ARGV[4] the reader's lease token (no ':'); ARGV[5] lease duration in milliseconds.
+-- Returns {1, row} on a hit (hash: its field/value list; json: the document). On a miss {0, lease}, where lease is
+-- token:version (the version key's value when the lease was taken, empty if none), or {0} when another reader
+-- holds the lease.
+local row
+if ARGV[1] == 'hash' then
+  row = redis.call('HGETALL', KEYS[1])
+  if #row == 0 then row = nil end
+else
+  row = redis.call('GET', KEYS[1])
+end
+if row then
+  if ARGV[2] ~= '0' then
+    -- the version outlives the row by the marker retention, as when the sink writes it
+    redis.call('PEXPIRE', KEYS[1], ARGV[2])
+    redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[2]) + tonumber(ARGV[3]))
+  end
+  return {1, row}
+end
+local lease = ARGV[4] .. ':' .. (redis.call('GET', KEYS[2]) or '')
+if redis.call('SET', KEYS[3], lease, 'NX', 'PX', ARGV[5]) then
+  return {0, lease}
+end
+return {0}
