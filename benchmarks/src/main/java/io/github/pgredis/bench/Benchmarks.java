@@ -18,8 +18,9 @@ import io.github.pgredis.sink.testing.RegistryServer;
 
 /**
  * Every benchmark in one run on one machine, ending with {@code RESULT <name> <value> <unit>} lines
- * (docs/benchmarks.md). Sizes: -Dbench.changes (1000000), -Dbench.keys (10000), -Dbench.bigKeys (1000000);
- * -Dbench.only=throughput or latency runs one half.
+ * (docs/benchmarks.md). Sizes: -Dbench.changes (1000000), -Dbench.keys (10000), -Dbench.bigKeys (1000000),
+ * -Dbench.cacheRows (100000), -Dbench.cacheSeconds per strategy (45); -Dbench.only=throughput, latency or cache
+ * runs one part.
  */
 public final class Benchmarks {
     private static final int PARTITIONS = 4;
@@ -48,7 +49,7 @@ public final class Benchmarks {
         System.out.printf("machine: %d cores, %d MiB max heap, Java %s%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"));
         String only = System.getProperty("bench.only", "");
-        if (!only.equals("latency")) {
+        if (only.isEmpty() || only.equals("throughput")) {
             try (RedisServer redis = RedisServer.start()) {
                 EmbeddedConnectCluster connect = ConnectClusters.start("bench", 1);
                 try {
@@ -58,8 +59,11 @@ public final class Benchmarks {
                 }
             }
         }
-        if (!only.equals("throughput")) {
+        if (only.isEmpty() || only.equals("latency")) {
             latency();
+        }
+        if (only.isEmpty() || only.equals("cache")) {
+            cache(Integer.getInteger("bench.cacheRows", 100_000), Integer.getInteger("bench.cacheSeconds", 45));
         }
         System.out.println();
         System.out.println("summary:");
@@ -278,6 +282,41 @@ public final class Benchmarks {
                     result("e2e_p99_ms_at_" + rate, p.p99(), "ms");
                     result("commit_to_kafka_p50_ms_at_" + rate, p.kafkaP50(), "ms");
                     result("commit_to_kafka_p99_ms_at_" + rate, p.kafkaP99(), "ms");
+                }
+            } finally {
+                connect.stop();
+            }
+        }
+    }
+
+    /** The sync strategies under a Zipf read load (s = 0.99) and 500 changes/s (docs/benchmarks.md). */
+    private void cache(int rows, int seconds) throws Exception {
+        try (PostgresServer postgres = PostgresServer.start(); RedisServer redis = RedisServer.start()) {
+            EmbeddedConnectCluster connect = ConnectClusters.start("bench-cache", 1);
+            try (CacheRun run = new CacheRun(postgres, redis, connect, rows, 0.99, 500)) {
+                run.start();
+                progress("cache strategies over " + rows + " rows, " + seconds + " s each");
+                List<CacheRun.Result> results = new ArrayList<>();
+                results.add(run.noCache(seconds));
+                results.add(run.ttlOnly(seconds));
+                for (String mode : List.of("upsert", "invalidate", "update-if-cached", "adaptive")) {
+                    results.add(run.writeMode(mode, seconds));
+                }
+                System.out.println("| strategy | reads/s | hit rate | stale reads | stale > 1 s | read p50 ms "
+                        + "| read p99 ms | PostgreSQL reads/s | writes/s | Redis MiB |");
+                for (CacheRun.Result r : results) {
+                    System.out.printf("| %s | %.0f | %.3f | %d of %d | %d | %.2f | %.2f | %.0f | %.0f | %.1f |%n",
+                            r.strategy(), r.readsPerSecond(), r.hitRate(), r.staleReads(), r.reads(),
+                            r.staleOlderThan1s(), r.p50Ms(), r.p99Ms(), r.postgresReadsPerSecond(),
+                            r.writesPerSecond(), r.redisMiB());
+                    String name = "cache_" + r.strategy().replace('-', '_');
+                    result(name + "_hit_rate", r.hitRate(), "ratio");
+                    result(name + "_stale_reads", r.staleReads(), "reads");
+                    result(name + "_stale_reads_older_than_1s", r.staleOlderThan1s(), "reads");
+                    result(name + "_read_p50", r.p50Ms(), "ms");
+                    result(name + "_read_p99", r.p99Ms(), "ms");
+                    result(name + "_postgres_reads", r.postgresReadsPerSecond(), "reads/s");
+                    result(name + "_redis_memory", r.redisMiB(), "MiB");
                 }
             } finally {
                 connect.stop();

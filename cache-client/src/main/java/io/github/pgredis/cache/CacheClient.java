@@ -96,7 +96,12 @@ public final class CacheClient implements AutoCloseable {
         this.renderer = new RowRenderer(sink.valueFormat(), sink.toastPlaceholder());
         this.format = sink.valueFormat() == ValueFormat.HASH ? "hash" : "json";
         this.redisClient = RedisClients.create(sink.redisSettings());
-        this.connection = redisClient.connect();
+        try {
+            this.connection = redisClient.connect();
+        } catch (RuntimeException e) {
+            redisClient.shutdown();
+            throw e;
+        }
         this.redis = connection.sync();
         this.counters = new ReadCounters(keys, sink.adaptiveWindowMs(), System::currentTimeMillis);
         this.flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {

@@ -93,6 +93,14 @@ class CacheClientIT {
             sinkConfig.put("table.public.ttl_" + ttlMode + ".ttl.ms", Long.toString(TTL_MS));
             sinkConfig.put("table.public.ttl_" + ttlMode + ".ttl.mode", ttlMode);
         }
+        statements.add("CREATE TABLE shaped (id int PRIMARY KEY, secret text, full_name text, price numeric(10,3), "
+                + "at timestamptz, doc jsonb, tags text[], uid uuid, raw bytea)");
+        statements.add("INSERT INTO shaped VALUES (1, 'hidden', 'Ann', 12.5, '2024-01-02 03:04:05.5+02', "
+                + "'{\"a\": [1, 2]}', '{x,\"y z\"}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '\\x00ff')");
+        tables.add("public.shaped");
+        sinkConfig.put("table.public.shaped.key.template", "shaped:${key.id}");
+        sinkConfig.put("table.public.shaped.columns.exclude", "secret");
+        sinkConfig.put("table.public.shaped.columns.rename", "full_name:name");
         postgres.execute(statements.toArray(String[]::new));
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(postgres.jdbcUrl());
@@ -106,6 +114,7 @@ class CacheClientIT {
             await(WAIT, "the snapshot of " + table(mode) + " was applied",
                     () -> commands.exists(keys.version("public." + table(mode) + ":" + RACE_ROW)) == 1);
         }
+        await(WAIT, "the snapshot of shaped was applied", () -> commands.exists("shaped:1") == 1);
         for (String ttlMode : List.of("fixed", "sliding")) {
             await(WAIT, "the snapshot of ttl_" + ttlMode + " was applied",
                     () -> commands.exists(keys.version("public.ttl_" + ttlMode + ":1")) == 1);
@@ -308,6 +317,19 @@ class CacheClientIT {
                 }
             }
         }
+    }
+
+    /** The client renders a row exactly as the sink does, under the table's own key template and columns. */
+    @Test
+    void aFillEqualsWhatTheSinkWrote() throws Exception {
+        Map<String, String> written = commands.hgetall("shaped:1");
+        assertThat(written).doesNotContainKeys("secret", "full_name").containsEntry("name", "Ann")
+                .containsEntry("price", "12.500").containsKeys("at", "doc", "tags", "uid", "raw");
+        commands.del("shaped:1");
+        try (CacheClient client = client(pool)) {
+            assertThat(client.get("public.shaped", 1).orElseThrow().fields()).isEqualTo(written);
+        }
+        assertThat(commands.hgetall("shaped:1")).isEqualTo(written);
     }
 
     @Test
