@@ -37,6 +37,7 @@ import io.github.pgredis.sink.redis.InternalKeys;
 import io.github.pgredis.sink.redis.LuaScript;
 import io.github.pgredis.sink.redis.RedisClients;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -73,6 +74,8 @@ public final class CacheClient implements AutoCloseable {
     private final Map<String, TableReads> tables = new ConcurrentHashMap<>();
     private final String leaseTokenPrefix = UUID.randomUUID().toString();
     private final AtomicLong leases = new AtomicLong();
+    /** Written and read by the flusher thread only (and by close() after it stopped). */
+    private boolean countersFailing;
 
     /** How one table's rows are read: its primary key, the statement, the row schema and the sink's settings. */
     private record TableReads(PostgresRows.Table table, String topic, String select, Schema rowSchema,
@@ -90,6 +93,11 @@ public final class CacheClient implements AutoCloseable {
         this.postgres = postgres;
         this.topicPrefix = topicPrefix;
         this.leaseMs = lease.toMillis();
+        if (leaseMs <= 0 || leaseMs >= sink.deleteMarkerRetentionMs()) {
+            throw new IllegalArgumentException("a lease must last more than 0 ms and less than the sink's "
+                    + RedisSinkConfig.DELETE_MARKER_RETENTION_MS + " (" + sink.deleteMarkerRetentionMs()
+                    + " ms), so that a version marker outlives every lease that recorded it; got " + leaseMs + " ms");
+        }
         this.keys = new InternalKeys(sink.internalKeyPrefix());
         this.decoder = new ChangeEventDecoder(sink.versionEpoch(), sink.versionField(),
                 sink.flattenedMetadataPrefix());
@@ -137,16 +145,24 @@ public final class CacheClient implements AutoCloseable {
         }
         counters.miss(reads.table().toString());
         String lease = reply.size() > 1 ? (String) reply.get(1) : null;
-        Optional<RenderedRow> row = Optional.empty();
+        PostgresRead read = null;
         try {
-            row = readPostgres(reads, primaryKey);
+            read = readPostgres(reads, table, primaryKey);
         } finally {
             if (lease != null) {
-                fill(rowKeys, lease, reads.settings().ttlMs(), row.orElse(null));
+                fill(rowKeys, lease, reads.settings().ttlMs(), read != null && read.fresh() ? read.row() : null);
             }
         }
-        return row.map(rendered -> new CachedRow(key, format.equals("hash") ? rendered.values() : null,
+        return Optional.ofNullable(read.row()).map(rendered -> new CachedRow(key,
+                format.equals("hash") ? rendered.values() : null,
                 format.equals("json") ? rendered.toJsonDocument() : null, false));
+    }
+
+    /**
+     * A row read from PostgreSQL (null when there is none), and whether the read took a snapshot of its own: only
+     * then does it hold every change committed before it, which a fill relies on.
+     */
+    private record PostgresRead(RenderedRow row, boolean fresh) {
     }
 
     /** {@link #get(String, Map)} for a table whose primary key is one column. */
@@ -240,7 +256,7 @@ public final class CacheClient implements AutoCloseable {
                 conditions.add(PostgresRows.quote(column) + " = ?");
             }
             String select = "SELECT * FROM " + found.qualified() + " WHERE " + String.join(" AND ", conditions);
-            String topic = topicPrefix + "." + found.schema() + "." + found.name();
+            String topic = PostgresRows.topic(topicPrefix, found);
             Schema rowSchema;
             try (PreparedStatement statement = db.prepareStatement(select)) {
                 rowSchema = PostgresRows.rowSchema(statement.getMetaData(), topic);
@@ -262,40 +278,56 @@ public final class CacheClient implements AutoCloseable {
             row.put(column, KeyValues.coerce(reads.rowSchema().field(column).schema(), column,
                     primaryKey.get(column)));
         }
-        return reads.settings().keyTemplate().render(event(reads, row));
+        return reads.settings().keyTemplate().render(event(reads.table(), reads.topic(), reads.rowSchema(), row));
     }
 
-    private ChangeEvent event(TableReads reads, Struct row) {
-        return decoder.decode(PostgresRows.snapshotRecord(reads.table(), reads.topic(), reads.rowSchema(), row));
+    private ChangeEvent event(PostgresRows.Table table, String topic, Schema rowSchema, Struct row) {
+        return decoder.decode(PostgresRows.snapshotRecord(table, topic, rowSchema, row));
     }
 
-    private Optional<RenderedRow> readPostgres(TableReads reads, Map<String, ?> primaryKey) throws SQLException {
+    private PostgresRead readPostgres(TableReads reads, String table, Map<String, ?> primaryKey)
+            throws SQLException {
         try (Connection db = postgres.getConnection();
                 PreparedStatement statement = db.prepareStatement(reads.select())) {
+            boolean fresh = db.getAutoCommit()
+                    || db.getTransactionIsolation() <= Connection.TRANSACTION_READ_COMMITTED;
             int index = 1;
             for (String column : reads.table().keyColumns()) {
-                KeyValues.bind(statement, index++, primaryKey.get(column));
+                KeyValues.bind(statement, index++, KeyValues.coerce(reads.rowSchema().field(column).schema(), column,
+                        primaryKey.get(column)), primaryKey.get(column));
             }
             try (ResultSet result = statement.executeQuery()) {
                 if (!result.next()) {
-                    return Optional.empty();
+                    return new PostgresRead(null, fresh);
                 }
-                ChangeEvent event = event(reads, PostgresRows.row(result, reads.rowSchema()));
-                return Optional.of(reads.settings().columns().apply(renderer.render(event)));
+                Schema rowSchema = reads.rowSchema();
+                Schema current = PostgresRows.rowSchema(result.getMetaData(), reads.topic());
+                if (!current.fields().equals(rowSchema.fields())) {
+                    // the table's columns changed since this client first read it
+                    tables.put(table, new TableReads(reads.table(), reads.topic(), reads.select(), current,
+                            reads.settings()));
+                    rowSchema = current;
+                }
+                ChangeEvent event = event(reads.table(), reads.topic(), rowSchema, PostgresRows.row(result, rowSchema));
+                return new PostgresRead(reads.settings().columns().apply(renderer.render(event)), fresh);
             }
         }
     }
 
+    /**
+     * Fills the row through the lease, or only gives the lease back when there is no row to fill. A fill is an
+     * optimisation: when Redis fails it, the reader still has its row and the lease expires by itself.
+     */
     private void fill(String[] rowKeys, String lease, long ttlMs, RenderedRow row) {
         List<String> args = new ArrayList<>();
         args.add(lease);
         args.add(lease.substring(lease.indexOf(':') + 1));
         if (row == null || row.values().isEmpty()) {
             args.add("none");
-            args.add("0");
         } else {
             args.add(format);
             args.add(Long.toString(ttlMs));
+            args.add(Long.toString(sink.deleteMarkerRetentionMs()));
             if (format.equals("hash")) {
                 row.values().forEach((field, value) -> {
                     args.add(field);
@@ -305,7 +337,11 @@ public final class CacheClient implements AutoCloseable {
                 args.add(row.toJsonDocument());
             }
         }
-        evaluate(LuaScript.CACHE_FILL, ScriptOutputType.INTEGER, rowKeys, args.toArray(String[]::new));
+        try {
+            evaluate(LuaScript.CACHE_FILL, ScriptOutputType.INTEGER, rowKeys, args.toArray(String[]::new));
+        } catch (RedisException e) {
+            log.debug("Cannot fill {}: {}", rowKeys[0], e.toString());
+        }
     }
 
     private <T> T evaluate(LuaScript script, ScriptOutputType type, String[] keyNames, String... args) {
@@ -330,11 +366,22 @@ public final class CacheClient implements AutoCloseable {
         return new CachedRow(key, null, (String) row, true);
     }
 
+    /** Logs the first failure of a run of them at WARN, the rest at DEBUG, and the recovery at INFO. */
     private void flushCounters() {
         try {
             counters.flush(connection.async());
+            if (countersFailing) {
+                countersFailing = false;
+                log.info("The cache's read counts reach Redis again");
+            }
         } catch (RuntimeException e) {
-            log.warn("Cannot add the cache's read counts to Redis; they are kept for the next try: {}", e.toString());
+            if (countersFailing) {
+                log.debug("Cannot add the cache's read counts to Redis: {}", e.toString());
+            } else {
+                countersFailing = true;
+                log.warn("Cannot add the cache's read counts to Redis; they are kept for the next try: {}",
+                        e.toString());
+            }
         }
     }
 

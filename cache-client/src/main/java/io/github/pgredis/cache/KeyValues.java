@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.util.UUID;
 
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -45,12 +44,18 @@ final class KeyValues {
         }
     }
 
-    /** Binds the value as given: text untyped, so that PostgreSQL reads it as the column's type (uuid, text). */
-    static void bind(PreparedStatement statement, int index, Object value) throws SQLException {
-        if (value instanceof CharSequence || value instanceof UUID) {
-            statement.setObject(index, value.toString(), Types.OTHER);
+    /**
+     * Binds a coerced key value, so that PostgreSQL compares it with the column's own type (and uses its index); text
+     * is bound untyped, so that PostgreSQL reads it as the column's type (uuid, text, ...), and a decimal as the
+     * application gave it.
+     */
+    static void bind(PreparedStatement statement, int index, Object coerced, Object given) throws SQLException {
+        if (coerced instanceof Struct) {
+            statement.setBigDecimal(index, given instanceof BigDecimal d ? d : new BigDecimal(given.toString()));
+        } else if (coerced instanceof String text) {
+            statement.setObject(index, text, Types.OTHER);
         } else {
-            statement.setObject(index, value);
+            statement.setObject(index, coerced);
         }
     }
 

@@ -53,6 +53,11 @@ public final class PostgresRows {
     private PostgresRows() {
     }
 
+    /** The topic Debezium names for the table under its topic.prefix. */
+    public static String topic(String topicPrefix, Table table) {
+        return topicPrefix + "." + table.schema() + "." + table.name();
+    }
+
     /** Quotes an identifier for SQL. */
     public static String quote(String identifier) {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";

@@ -56,6 +56,7 @@ class CacheClientIT {
     private static final int ROWS = 20;
     private static final int MODE_ROW = ROWS + 1;
     private static final int RACE_ROW = ROWS + 2;
+    private static final int TRIGGER_ROW = ROWS + 3;
     private static final long TTL_MS = 3_000;
 
     private PostgresServer postgres;
@@ -79,10 +80,11 @@ class CacheClientIT {
         List<String> statements = new ArrayList<>();
         List<String> tables = new ArrayList<>();
         sinkConfig = ConnectClusters.sinkConfig(redis.uri());
+        sinkConfig.put("adaptive.window.ms", "10000");
         for (String mode : MODES) {
             statements.add("CREATE TABLE " + table(mode) + " (id int PRIMARY KEY, v int NOT NULL, name text)");
             statements.add("INSERT INTO " + table(mode) + " SELECT i, 1, 'row ' || i FROM generate_series(1, "
-                    + RACE_ROW + ") i");
+                    + TRIGGER_ROW + ") i");
             tables.add("public." + table(mode));
             sinkConfig.put("table.public." + table(mode) + ".write.mode", mode);
         }
@@ -93,6 +95,10 @@ class CacheClientIT {
             sinkConfig.put("table.public.ttl_" + ttlMode + ".ttl.ms", Long.toString(TTL_MS));
             sinkConfig.put("table.public.ttl_" + ttlMode + ".ttl.mode", ttlMode);
         }
+        statements.add("CREATE TABLE truncated (id int PRIMARY KEY, v int NOT NULL)");
+        statements.add("INSERT INTO truncated VALUES (1, 1)");
+        tables.add("public.truncated");
+        sinkConfig.put("table.public.truncated.write.mode", "update-if-cached");
         statements.add("CREATE TABLE shaped (id int PRIMARY KEY, secret text, full_name text, price numeric(10,3), "
                 + "at timestamptz, doc jsonb, tags text[], uid uuid, raw bytea)");
         statements.add("INSERT INTO shaped VALUES (1, 'hidden', 'Ann', 12.5, '2024-01-02 03:04:05.5+02', "
@@ -108,13 +114,17 @@ class CacheClientIT {
         config.setPassword("postgres");
         config.setMaximumPoolSize(8);
         pool = new HikariDataSource(config);
-        connect.configureConnector("pg-source", postgres.debeziumConfig("pg", String.join(",", tables)));
+        Map<String, String> source = postgres.debeziumConfig("pg", String.join(",", tables));
+        source.put("skipped.operations", "none");
+        connect.configureConnector("pg-source", source);
         connect.configureConnector("redis-sink", sinkConfig);
         for (String mode : MODES) {
             await(WAIT, "the snapshot of " + table(mode) + " was applied",
                     () -> commands.exists(keys.version("public." + table(mode) + ":" + RACE_ROW)) == 1);
         }
         await(WAIT, "the snapshot of shaped was applied", () -> commands.exists("shaped:1") == 1);
+        await(WAIT, "the snapshot of truncated was applied",
+                () -> commands.exists(keys.version("public.truncated:1")) == 1);
         for (String ttlMode : List.of("fixed", "sliding")) {
             await(WAIT, "the snapshot of ttl_" + ttlMode + " was applied",
                     () -> commands.exists(keys.version("public.ttl_" + ttlMode + ":1")) == 1);
@@ -238,6 +248,69 @@ class CacheClientIT {
         }
     }
 
+    /** The same race with a TRUNCATE as the change: the row is gone, and the held fill must not bring it back. */
+    @Test
+    void aFillHeldPastATruncateNeverLands() throws Exception {
+        CountDownLatch readDone = new CountDownLatch(1);
+        CountDownLatch truncated = new CountDownLatch(1);
+        AtomicBoolean holding = new AtomicBoolean(true);
+        DataSource held = pausingAfterRowReads(pool, () -> {
+            if (holding.getAndSet(false)) {
+                readDone.countDown();
+                awaitLatch(truncated);
+            }
+        });
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try (CacheClient client = client(held)) {
+            String marker = commands.get(keys.version("public.truncated:1"));
+            Future<Optional<CachedRow>> read = reader.submit(() -> client.get("public.truncated", 1));
+            assertThat(readDone.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+            postgres.execute("TRUNCATE truncated");
+            await(WAIT, "the truncate was applied",
+                    () -> !marker.equals(commands.get(keys.version("public.truncated:1"))));
+            truncated.countDown();
+
+            assertThat(read.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the reader read before the truncate")
+                    .isPresent();
+            assertThat(commands.exists("public.truncated:1")).as("no fill of a truncated row").isZero();
+            assertThat(client.get("public.truncated", 1)).isEmpty();
+        } finally {
+            reader.shutdownNow();
+        }
+    }
+
+    /**
+     * Reads that hit reach the target: the sink stops populating the table and only refreshes what is cached. The
+     * sink decides when changes come (at most every 5 seconds), so a change of another row carries the decision.
+     */
+    @Test
+    void adaptiveStopsWarmingOnceReadsHitAndItsStateSaysSo() throws Exception {
+        String table = table("adaptive");
+        try (CacheClient client = client(pool)) {
+            await(WAIT, "the adaptive table turned to refreshing", () -> {
+                try {
+                    for (int i = 0; i < 200; i++) {
+                        client.get("public." + table, MODE_ROW);
+                    }
+                    Thread.sleep(1_500);
+                    update(client, table, TRIGGER_ROW);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return "refreshing".equals(commands.hget(keys.adaptiveState("public." + table), "state"));
+            });
+            long position;
+            try (Connection db = pool.getConnection()) {
+                position = CacheClient.writePosition(db);
+            }
+            postgres.execute("INSERT INTO " + table + " VALUES (1000, 1, 'new')");
+            assertThat(client.awaitApplied("public." + table, Map.of("id", 1000), position, WAIT)).isTrue();
+            assertThat(commands.exists("public." + table + ":1000")).as("a new row is not populated").isZero();
+            assertThat(v(client.get("public." + table, 1000))).isEqualTo(1);
+        }
+    }
+
     /**
      * Several readers, writers and an evictor over all four modes at once. Every write is confirmed applied before
      * it counts; no read may return a version older than the last write confirmed before the read began, and at
@@ -342,6 +415,7 @@ class CacheClientIT {
                 assertThat(commands.pttl(key)).as("a fill sets the time to live").isBetween(1L, TTL_MS);
             }
             Thread.sleep(1_000);
+            commands.pexpire(keys.version("public.ttl_sliding:1"), 1_000);
             client.get("public.ttl_fixed", 1);
             client.get("public.ttl_sliding", 1);
             assertThat(commands.pttl("public.ttl_fixed:1")).as("a read leaves a fixed time to live")
@@ -349,7 +423,7 @@ class CacheClientIT {
             assertThat(commands.pttl("public.ttl_sliding:1")).as("a read starts a sliding one again")
                     .isGreaterThan(TTL_MS - 500);
             assertThat(commands.pttl(keys.version("public.ttl_sliding:1")))
-                    .as("the version outlives the row").isGreaterThan(TTL_MS);
+                    .as("a sliding read makes the version outlive the row again").isGreaterThan(TTL_MS);
 
             update(client, "ttl_fixed", 1);
             assertThat(commands.pttl("public.ttl_fixed:1")).as("the sink's write sets it again")

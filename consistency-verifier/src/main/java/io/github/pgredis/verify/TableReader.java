@@ -29,7 +29,7 @@ final class TableReader {
     }
 
     String topic(Table table) {
-        return topicPrefix + "." + table.schema() + "." + table.name();
+        return PostgresRows.topic(topicPrefix, table);
     }
 
     /** A record for the table with no row, whose key columns are all null: enough to find the key prefix. */

@@ -164,5 +164,14 @@ class ConsistencyVerifierIT {
                 .contains("public.order_lines: 2 rows — DRIFT: 1 missing, 1 extra, 0 different")
                 .contains("missing    public.order_lines:2:A%3A1")
                 .contains("extra      public.order_lines:Z:9");
+
+        List<ConsistencyVerifier.TableReport> asCache = ConsistencyVerifier.check(postgres.jdbcUrl(), "postgres",
+                "postgres", new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_URI, redis.uri(),
+                        "table.public.order_lines.write.mode", "invalidate")), "pg", List.of());
+        assertThat(asCache).filteredOn(table -> table.table().equals("public.order_lines")).singleElement()
+                .satisfies(table -> {
+                    assertThat(table.missing()).as("a cache lacks rows without drift").isEmpty();
+                    assertThat(table.extra()).containsExactly("public.order_lines:Z:9");
+                });
     }
 }

@@ -248,6 +248,9 @@ public final class RedisSinkConfig extends AbstractConfig {
     private static final String COLUMNS_RENAME_DOC = "Comma-separated column:field entries: the column is stored "
             + "under the field name.";
 
+    /** A key of earlier versions, refused with the name of its replacement so that keys never move silently. */
+    private static final String REMOVED_KEY_TEMPLATE_OVERRIDES = "key.template.overrides";
+
     /** The prefix of per-table settings: {@code table.<schema>.<table>.<setting>}. */
     public static final String TABLE_PREFIX = "table.";
 
@@ -286,6 +289,10 @@ public final class RedisSinkConfig extends AbstractConfig {
         redisSettings = parseRedisSettings();
         defaults = tableSettings(TABLE_SETTINGS.stream().collect(Collectors.toMap(name -> name, this::get)), "");
         tables = parseTables(props);
+        if (props.containsKey(REMOVED_KEY_TEMPLATE_OVERRIDES)) {
+            problems.add(new Problem(REMOVED_KEY_TEMPLATE_OVERRIDES, "was replaced by per-table settings: write each "
+                    + "topic=template entry as table.<schema>.<table>.key.template=template"));
+        }
         adaptiveHysteresis = getDouble(ADAPTIVE_HYSTERESIS);
         adaptiveWindowMs = getLong(ADAPTIVE_WINDOW_MS);
         valueFormat = EnumValidator.parse(ValueFormat.class, getString(VALUE_FORMAT));
@@ -558,11 +565,6 @@ public final class RedisSinkConfig extends AbstractConfig {
             return defaults;
         }
         return tables.getOrDefault(schema + "." + table, defaults);
-    }
-
-    /** The tables that have settings of their own, by schema.table. */
-    public Map<String, TableSettings> tablesWithSettings() {
-        return tables;
     }
 
     public double adaptiveHysteresis() {

@@ -86,6 +86,15 @@ class RedisSinkConfigTest {
     }
 
     @Test
+    void theRemovedOverridesKeyIsRefusedWithItsReplacementSoKeysNeverMoveSilently() {
+        assertThat(new RedisSinkConfig(Map.of("key.template.overrides", "pg.public.users=user:${key.id}")).problems())
+                .singleElement().satisfies(problem -> {
+                    assertThat(problem.key()).isEqualTo("key.template.overrides");
+                    assertThat(problem.message()).contains("table.<schema>.<table>.key.template");
+                });
+    }
+
+    @Test
     void aSlidingTimeToLiveNeedsATimeToLive() {
         assertThat(new RedisSinkConfig(Map.of(RedisSinkConfig.TTL_MODE, "sliding")).problems())
                 .extracting(RedisSinkConfig.Problem::key).containsExactly(RedisSinkConfig.TTL_MODE);

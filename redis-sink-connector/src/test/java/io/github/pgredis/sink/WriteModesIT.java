@@ -114,6 +114,62 @@ class WriteModesIT {
     }
 
     @Test
+    void invalidateNeverRendersSoARowTooLargeToStoreStillInvalidatesItsKey() {
+        RedisSinkTask task = start(RedisSinkConfig.WRITE_MODE, "invalidate", RedisSinkConfig.VALUE_MAX_BYTES, "10");
+        commands.hset("public.users:1", Map.of("id", "1", "name", "filled"));
+
+        putAndSettle(task, List.of(users.update(250, user(1, "a"), user(1, "a name longer than ten bytes"))));
+
+        assertThat(commands.exists("public.users:1")).isZero();
+        assertThat(commands.get(keys.version("public.users:1"))).contains(Long.toHexString(250));
+    }
+
+    @Test
+    void aRefreshOfACachedRowKeepsTheTimeItHasLeft() {
+        RedisSinkTask task = start(RedisSinkConfig.WRITE_MODE, "update-if-cached", RedisSinkConfig.TTL_MS, "60000");
+        commands.hset("public.users:1", Map.of("id", "1", "name", "filled"));
+        commands.pexpire("public.users:1", 5_000);
+
+        putAndSettle(task, List.of(users.update(260, user(1, "a"), user(1, "b"))));
+
+        assertThat(commands.hget("public.users:1", "name")).isEqualTo("b");
+        assertThat(commands.pttl("public.users:1")).as("only readers keep a cached row").isBetween(1L, 5_000L);
+        assertThat(commands.pttl(keys.version("public.users:1"))).isBetween(RETENTION_MS, RETENTION_MS + 5_000);
+    }
+
+    @Test
+    void aChangeWithoutItsToastedColumnsNeverLeavesAPartialRow() {
+        RedisSinkTask task = start(RedisSinkConfig.TTL_MS, "60000");
+        putAndSettle(task, List.of(users.create(270, users.row("id", 1, "name", "a", "email", "a@x.org"))));
+        commands.del("public.users:1");
+
+        putAndSettle(task, List.of(users.update(271, null,
+                users.row("id", 1, "name", "b", "email", RedisSinkConfig.TOAST_PLACEHOLDER_DEFAULT))));
+
+        assertThat(commands.exists("public.users:1")).as("an expired row is not brought back without its email")
+                .isZero();
+        assertThat(commands.get(keys.version("public.users:1"))).contains(Long.toHexString(271));
+    }
+
+    @Test
+    void aTruncateAdvancesTheMarkersOfAbsentRowsAndDropsTheTablesLeases() {
+        RedisSinkTask task = start(RedisSinkConfig.WRITE_MODE, "update-if-cached");
+        putAndSettle(task, List.of(users.create(280, user(1, "a")), users.create(281, user(2, "b"))));
+        commands.hset("public.users:2", Map.of("id", "2", "name", "filled"));
+        commands.set(keys.lease("public.users:3"), "reader-1:");
+        String markerBefore = commands.get(keys.version("public.users:1"));
+
+        putAndSettle(task, List.of(users.truncate(290)));
+
+        assertThat(commands.get(keys.version("public.users:1"))).isNotEqualTo(markerBefore)
+                .contains(Long.toHexString(290));
+        assertThat(commands.exists("public.users:2")).isZero();
+        assertThat(commands.get(keys.version("public.users:2"))).contains(Long.toHexString(290));
+        assertThat(commands.exists(keys.lease("public.users:3"))).as("a fill in flight of a row with no key at all")
+                .isZero();
+    }
+
+    @Test
     void eachTableFollowsItsOwnSettings() {
         RedisSinkTask task = start("table.public.orders.write.mode", "invalidate",
                 "table.public.orders.key.template", "order:${key}",

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import io.github.pgredis.sink.redis.InternalKeys;
 import io.github.pgredis.sink.redis.RedisSession;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 
 /**
@@ -122,15 +123,15 @@ public final class AdaptiveModes {
                             state.target);
                 }
                 written.add(session.commands().hset(keys.adaptiveState(entry.getKey()), Map.of("state",
-                        state.stateName(), "hit.rate", Double.toString(state.hitRate), "reads",
-                        Long.toString(state.reads), "target", Double.toString(state.target), "at",
-                        Long.toString(now))));
+                        state.stateName(), "hit.rate", Double.isNaN(state.hitRate) ? "unknown"
+                                : Double.toString(state.hitRate), "reads", Long.toString(state.reads), "target",
+                        Double.toString(state.target), "at", Long.toString(now))));
             }
             session.flush();
             for (RedisFuture<Long> reply : written) {
                 RedisSession.awaitUntil(reply, deadline);
             }
-        } catch (RuntimeException e) {
+        } catch (RedisException e) {
             log.warn("Cannot read the hit rates of the adaptive tables {}; their write modes stay as they are: {}",
                     tables.keySet(), e.toString());
         }

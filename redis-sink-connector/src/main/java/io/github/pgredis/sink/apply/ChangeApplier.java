@@ -70,12 +70,20 @@ public final class ChangeApplier {
         return batch;
     }
 
+    /**
+     * The write of one change. In write.mode=invalidate a row is never stored, so a change that writes one is sent
+     * as a delete and never rendered: a row that could not be stored still invalidates its key.
+     */
     private RowWrite toWrite(ChangeEvent event) {
         TableSettings table = tables.apply(event.schemaName(), event.tableName());
         String key = table.keyTemplate().render(event);
+        WriteMode mode = table.writeMode();
+        if (mode == WriteMode.ADAPTIVE) {
+            mode = adaptiveModes.resolve(event.schemaName() + "." + event.tableName(), table);
+        }
         RowWrite.Kind kind;
         RenderedRow row = null;
-        if (event.operation().writesRow()) {
+        if (event.operation().writesRow() && mode != WriteMode.INVALIDATE) {
             kind = RowWrite.Kind.UPSERT;
             row = renderer.render(event);
             try {
@@ -90,10 +98,6 @@ public final class ChangeApplier {
             }
         } else {
             kind = event.isTombstone() ? RowWrite.Kind.TOMBSTONE : RowWrite.Kind.DELETE;
-        }
-        WriteMode mode = table.writeMode();
-        if (mode == WriteMode.ADAPTIVE) {
-            mode = adaptiveModes.resolve(event.schemaName() + "." + event.tableName(), table);
         }
         return new RowWrite(key, kind, event.version(), event.offset(), row, event.record(), mode, table.ttlMs());
     }

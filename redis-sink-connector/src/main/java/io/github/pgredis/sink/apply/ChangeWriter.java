@@ -3,6 +3,7 @@ package io.github.pgredis.sink.apply;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import io.github.pgredis.sink.errors.RedisFailure;
 import io.github.pgredis.sink.event.ChangeVersion;
@@ -78,10 +79,10 @@ public final class ChangeWriter {
         args[2] = position;
         args[3] = retentionMs;
         args[4] = switch (write.mode()) {
-            case INVALIDATE -> "invalidate";
             case UPDATE_IF_CACHED -> "cached";
             case UPSERT -> "upsert";
-            case ADAPTIVE -> throw new IllegalStateException("unresolved adaptive mode for key " + write.key());
+            case INVALIDATE, ADAPTIVE -> throw new IllegalStateException("a row write of key " + write.key()
+                    + " in write mode " + write.mode());
         };
         args[5] = Long.toString(write.ttlMs());
         args[6] = Integer.toString(kept.size());
@@ -101,27 +102,57 @@ public final class ChangeWriter {
     }
 
     /**
-     * Removes every row key that starts with the table prefix through the same versioned delete, one SCAN page at a
-     * time, so a replayed older change cannot bring a truncated row back. Keys of other types that match the prefix
-     * belong to someone else and are left alone.
+     * Removes every row of a table through the same versioned delete, one SCAN page at a time, so that a replayed
+     * older change cannot bring a truncated row back: every row key that starts with the table prefix, and every
+     * row that has only a version key (a marker, or a row that expired or a write mode left out), so that a cache
+     * client's fill in flight is refused; the table's fill leases are dropped, so that a fill of a row that had
+     * neither is refused too. Keys of other types that match the prefix belong to someone else and are left alone.
      */
     public void truncate(RedisSession session, String tablePrefix, ChangeVersion version, long offset) {
-        ScanArgs match = ScanArgs.Builder.matches(KeyEscaping.globLiteral(tablePrefix) + "*").limit(SCAN_PAGE);
+        scan(session, tablePrefix, keys -> deleteRows(session, keys, version, offset));
+        List<String> internal = internalKeys.versionAndLeasePrefixes(tablePrefix);
+        for (String versionPrefix : internal.subList(0, 2)) {
+            scan(session, versionPrefix, keys -> {
+                List<String> rows = new ArrayList<>(keys.size());
+                for (String key : keys) {
+                    String row = internalKeys.rowKeyOfVersion(key, tablePrefix);
+                    if (row != null) {
+                        rows.add(row);
+                    }
+                }
+                deleteRows(session, rows, version, offset);
+            });
+        }
+        for (String leasePrefix : internal.subList(2, 4)) {
+            scan(session, leasePrefix, keys -> {
+                if (!keys.isEmpty()) {
+                    session.execute(session.commands().del(keys.toArray(String[]::new)));
+                }
+            });
+        }
+    }
+
+    private static void scan(RedisSession session, String keyPrefix, Consumer<List<String>> page) {
+        ScanArgs match = ScanArgs.Builder.matches(KeyEscaping.globLiteral(keyPrefix) + "*").limit(SCAN_PAGE);
         ScanCursor cursor = ScanCursor.INITIAL;
         do {
-            KeyScanCursor<String> page = session.execute(session.commands().scan(cursor, match));
-            List<RowWrite> deletes = new ArrayList<>(page.getKeys().size());
-            for (String key : page.getKeys()) {
-                deletes.add(RowWrite.truncated(key, version, offset));
-            }
-            List<RedisFuture<Long>> replies = send(session, deletes);
-            session.flush();
-            for (RuntimeException failure : failures(replies, System.currentTimeMillis() + session.timeoutMs())) {
-                if (failure != null && RedisFailure.classify(failure) != RedisFailure.RECORD) {
-                    throw failure;
-                }
-            }
-            cursor = page;
+            KeyScanCursor<String> found = session.execute(session.commands().scan(cursor, match));
+            page.accept(found.getKeys());
+            cursor = found;
         } while (!cursor.isFinished());
+    }
+
+    private void deleteRows(RedisSession session, List<String> keys, ChangeVersion version, long offset) {
+        List<RowWrite> deletes = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            deletes.add(RowWrite.truncated(key, version, offset));
+        }
+        List<RedisFuture<Long>> replies = send(session, deletes);
+        session.flush();
+        for (RuntimeException failure : failures(replies, System.currentTimeMillis() + session.timeoutMs())) {
+            if (failure != null && RedisFailure.classify(failure) != RedisFailure.RECORD) {
+                throw failure;
+            }
+        }
     }
 }

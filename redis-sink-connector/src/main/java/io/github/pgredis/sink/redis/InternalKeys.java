@@ -1,5 +1,7 @@
 package io.github.pgredis.sink.redis;
 
+import java.util.List;
+
 /**
  * Names the keys that the sink and the cache client keep beside the rows, all under the internal prefix. A row's
  * version key and lease key always hash to the row key's Redis Cluster slot: a row key with a hash tag lends them
@@ -23,6 +25,31 @@ public final class InternalKeys {
     /** A reader's lease to fill the row. */
     public String lease(String rowKey) {
         return sameSlot("lease", rowKey);
+    }
+
+    /**
+     * The starts of the names of every version key and every lease key of rows whose key starts with
+     * {@code rowKeyPrefix}, in both of their forms: what a SCAN of a table's internal keys matches.
+     */
+    public List<String> versionAndLeasePrefixes(String rowKeyPrefix) {
+        return List.of(prefix + "v{" + rowKeyPrefix, prefix + "v" + rowKeyPrefix, prefix + "lease{" + rowKeyPrefix,
+                prefix + "lease" + rowKeyPrefix);
+    }
+
+    /** The row key whose version key this is, if that row key starts with {@code rowKeyPrefix}; else null. */
+    public String rowKeyOfVersion(String versionKey, String rowKeyPrefix) {
+        String versionPrefix = prefix + "v";
+        if (!versionKey.startsWith(versionPrefix)) {
+            return null;
+        }
+        String rest = versionKey.substring(versionPrefix.length());
+        if (rest.length() > 1 && rest.charAt(0) == '{' && rest.charAt(rest.length() - 1) == '}') {
+            String inner = rest.substring(1, rest.length() - 1);
+            if (inner.startsWith(rowKeyPrefix) && version(inner).equals(versionKey)) {
+                return inner;
+            }
+        }
+        return rest.startsWith(rowKeyPrefix) && version(rest).equals(versionKey) ? rest : null;
     }
 
     /** The hits and misses of the table's reads in the bucket that starts at {@code bucketStartMs}. */

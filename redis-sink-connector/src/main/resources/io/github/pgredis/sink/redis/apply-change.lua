@@ -5,13 +5,15 @@
 --   position instead and leaves a marker with the higher of this version and the stored one
 -- ARGV[3] epoch and Kafka offset of the change (20 hex characters)
 -- ARGV[4] version marker retention in milliseconds
--- ARGV[5] write mode of a hash or json change: upsert (write the row), invalidate (delete it, leave a marker) or
---   cached (write it only if the key exists, else leave a marker)
--- ARGV[6] the row's time to live in milliseconds, 0 for none
+-- ARGV[5] write mode of a hash or json change: upsert (write the row) or cached (write it only if the key exists,
+--   else leave a marker); write.mode=invalidate sends its changes as deletes
+-- ARGV[6] the row's time to live in milliseconds, 0 for none: set by every write, except that a cached-mode refresh
+--   keeps what the row has left
 -- hash and json: ARGV[7] = n, ARGV[8 .. 7+n] the columns whose old value is kept (unchanged TOAST columns),
 --   then for hash the field/value pairs of the row, for json the row document without the kept columns.
 -- The version key holds the version (37) followed by the Kafka offset (16) of the change that wrote it. It lasts as
 -- long as the row, plus the marker retention when the row has a time to live; a marker lasts the retention.
+-- A hash or json change that lacks columns (kept > 0) for an absent key leaves a marker instead of a partial row.
 -- Returns 1 when applied, 0 when the row already holds this change or a newer one.
 
 local op = ARGV[1]
@@ -50,7 +52,9 @@ end
 
 local position = string.sub(ARGV[3], 5)
 local mode = ARGV[5]
-if op == 'delete' or op == 'tombstone' or mode == 'invalidate' or (mode == 'cached' and rowType == 'none') then
+-- A change that lacks some columns (unchanged TOAST) cannot make a whole row of an absent key: readers refill it.
+local partial = rowType == 'none' and ARGV[7] ~= nil and ARGV[7] ~= '0'
+if op == 'delete' or op == 'tombstone' or (mode == 'cached' and rowType == 'none') or partial then
   if rowType ~= 'none' then redis.call('DEL', KEYS[1]) end
   local version = ARGV[2]
   if stored and string.sub(stored, 1, 37) > version then version = string.sub(stored, 1, 37) end
@@ -176,12 +180,23 @@ else
       doc = string.sub(doc, 1, -2) .. separator .. table.concat(members, ',') .. '}'
     end
   end
-  redis.call('SET', KEYS[1], doc)
+  if mode == 'cached' then
+    redis.call('SET', KEYS[1], doc, 'KEEPTTL')
+  else
+    redis.call('SET', KEYS[1], doc)
+  end
 end
-if ARGV[6] == '0' then
+local ttl = ARGV[6]
+if ttl == '0' then
   redis.call('SET', KEYS[2], ARGV[2] .. position)
-else
-  redis.call('PEXPIRE', KEYS[1], ARGV[6])
-  redis.call('SET', KEYS[2], ARGV[2] .. position, 'PX', tonumber(ARGV[6]) + tonumber(ARGV[4]))
+  return 1
 end
+-- A refresh of a cached row keeps the time it has left: only readers (fills, sliding hits) keep it in Redis.
+local left = tonumber(ttl)
+if mode == 'cached' then
+  left = redis.call('PTTL', KEYS[1])
+  if left < 0 then left = tonumber(ttl) end
+end
+redis.call('PEXPIRE', KEYS[1], left)
+redis.call('SET', KEYS[2], ARGV[2] .. position, 'PX', left + tonumber(ARGV[4]))
 return 1
