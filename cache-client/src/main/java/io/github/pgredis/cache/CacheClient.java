@@ -50,13 +50,17 @@ import io.lettuce.core.api.sync.RedisCommands;
  * <p>{@link #get} reads the row from Redis in one round trip. On a miss it takes a lease on the key in that same
  * round trip, reads the row from PostgreSQL with a prepared statement and fills Redis; the fill lands only if no
  * change to the row was applied since the lease was taken, so a fill never brings back a value that a change
- * replaced. A reader that finds another's lease reads PostgreSQL without filling. Hits and misses are counted per
+ * replaced. A reader that finds another's lease waits a few milliseconds for that reader's fill, then reads
+ * PostgreSQL without filling. Hits and misses are counted per
  * table and added to Redis once a second, for the sink's write.mode=adaptive.
  */
 public final class CacheClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CacheClient.class);
     private static final long FLUSH_INTERVAL_MS = 1_000;
     private static final long LONGEST_POLL_MS = 20;
+    /** How often, and how long each time, a reader that finds another's lease waits for that reader's fill. */
+    private static final int HOT_MISS_WAITS = 5;
+    private static final long HOT_MISS_WAIT_MS = 2;
 
     private final RedisSinkConfig sink;
     private final DataSource postgres;
@@ -134,11 +138,17 @@ public final class CacheClient implements AutoCloseable {
         TableReads reads = reads(table);
         String key = key(reads, primaryKey);
         String[] rowKeys = {key, keys.version(key), keys.lease(key)};
-        long slidingTtl = reads.settings().ttlMode() == TtlMode.SLIDING ? reads.settings().ttlMs() : 0;
-        String token = leaseTokenPrefix + "-" + leases.incrementAndGet();
-        List<Object> reply = evaluate(LuaScript.CACHE_READ, ScriptOutputType.MULTI, rowKeys, format,
-                Long.toString(slidingTtl), Long.toString(sink.deleteMarkerRetentionMs()), token,
-                Long.toString(leaseMs));
+        List<Object> reply = readOrLease(reads, rowKeys);
+        for (int wait = 0; reply.size() == 1 && wait < HOT_MISS_WAITS; wait++) {
+            // another reader holds the lease and is filling the row: wait for its fill rather than join the herd
+            try {
+                Thread.sleep(HOT_MISS_WAIT_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            reply = readOrLease(reads, rowKeys);
+        }
         if (((Long) reply.get(0)) == 1) {
             counters.hit(reads.table().toString());
             return Optional.of(cached(key, reply.get(1)));
@@ -156,6 +166,14 @@ public final class CacheClient implements AutoCloseable {
         return Optional.ofNullable(read.row()).map(rendered -> new CachedRow(key,
                 format.equals("hash") ? rendered.values() : null,
                 format.equals("json") ? rendered.toJsonDocument() : null, false));
+    }
+
+    /** The cache-read script's reply: {1, row}, {0, lease} or {0} when another reader holds the lease. */
+    private List<Object> readOrLease(TableReads reads, String[] rowKeys) {
+        long slidingTtl = reads.settings().ttlMode() == TtlMode.SLIDING ? reads.settings().ttlMs() : 0;
+        String token = leaseTokenPrefix + "-" + leases.incrementAndGet();
+        return evaluate(LuaScript.CACHE_READ, ScriptOutputType.MULTI, rowKeys, format, Long.toString(slidingTtl),
+                Long.toString(sink.deleteMarkerRetentionMs()), token, Long.toString(leaseMs));
     }
 
     /**

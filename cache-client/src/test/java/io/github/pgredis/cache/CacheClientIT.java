@@ -42,6 +42,7 @@ import io.github.pgredis.sink.redis.InternalKeys;
 import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.testing.PostgresServer;
 import io.github.pgredis.sink.testing.RedisServer;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 
 /**
@@ -245,6 +246,22 @@ class CacheClientIT {
             assertThat(v(client.get("public." + table, RACE_ROW))).isEqualTo(v);
         } finally {
             reader.shutdownNow();
+        }
+    }
+
+    /** A reader that finds another reader's lease reads PostgreSQL and leaves the fill to the lease's holder. */
+    @Test
+    void aReaderThatFindsAnothersLeaseNeitherFillsNorTakesIt() throws Exception {
+        String key = "public." + table("invalidate") + ":" + TRIGGER_ROW;
+        commands.set(keys.lease(key), "another-reader:", SetArgs.Builder.px(60_000));
+        try (CacheClient client = client(pool)) {
+            Optional<CachedRow> row = client.get("public." + table("invalidate"), TRIGGER_ROW);
+
+            assertThat(row.orElseThrow().fromCache()).isFalse();
+            assertThat(commands.exists(key)).isZero();
+            assertThat(commands.get(keys.lease(key))).isEqualTo("another-reader:");
+        } finally {
+            commands.del(keys.lease(key));
         }
     }
 
