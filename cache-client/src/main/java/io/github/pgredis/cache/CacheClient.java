@@ -160,7 +160,8 @@ public final class CacheClient implements AutoCloseable {
             read = readPostgres(reads, table, primaryKey);
         } finally {
             if (lease != null) {
-                fill(rowKeys, lease, reads.settings().ttlMs(), read != null && read.fresh() ? read.row() : null);
+                boolean fillable = read != null && read.fresh() && key.equals(read.key());
+                fill(rowKeys, lease, reads.settings().ttlMs(), fillable ? read.row() : null);
             }
         }
         return Optional.ofNullable(read.row()).map(rendered -> new CachedRow(key,
@@ -177,10 +178,12 @@ public final class CacheClient implements AutoCloseable {
     }
 
     /**
-     * A row read from PostgreSQL (null when there is none), and whether the read took a snapshot of its own: only
-     * then does it hold every change committed before it, which a fill relies on.
+     * A row read from PostgreSQL (null when there is none), the key the sink gives it (which differs from the key
+     * asked for when PostgreSQL's = matched another spelling of the key value: 1 for a numeric 1.00, an upper-case
+     * uuid, a char(n) without its padding), and whether the read ran on its own, in autocommit: only then does it
+     * see every change committed before it and nothing uncommitted, which a fill relies on.
      */
-    private record PostgresRead(RenderedRow row, boolean fresh) {
+    private record PostgresRead(RenderedRow row, String key, boolean fresh) {
     }
 
     /** {@link #get(String, Map)} for a table whose primary key is one column. */
@@ -307,8 +310,7 @@ public final class CacheClient implements AutoCloseable {
             throws SQLException {
         try (Connection db = postgres.getConnection();
                 PreparedStatement statement = db.prepareStatement(reads.select())) {
-            boolean fresh = db.getAutoCommit()
-                    || db.getTransactionIsolation() <= Connection.TRANSACTION_READ_COMMITTED;
+            boolean fresh = db.getAutoCommit();
             int index = 1;
             for (String column : reads.table().keyColumns()) {
                 KeyValues.bind(statement, index++, KeyValues.coerce(reads.rowSchema().field(column).schema(), column,
@@ -316,7 +318,7 @@ public final class CacheClient implements AutoCloseable {
             }
             try (ResultSet result = statement.executeQuery()) {
                 if (!result.next()) {
-                    return new PostgresRead(null, fresh);
+                    return new PostgresRead(null, null, fresh);
                 }
                 Schema rowSchema = reads.rowSchema();
                 Schema current = PostgresRows.rowSchema(result.getMetaData(), reads.topic());
@@ -327,7 +329,8 @@ public final class CacheClient implements AutoCloseable {
                     rowSchema = current;
                 }
                 ChangeEvent event = event(reads.table(), reads.topic(), rowSchema, PostgresRows.row(result, rowSchema));
-                return new PostgresRead(reads.settings().columns().apply(renderer.render(event)), fresh);
+                return new PostgresRead(reads.settings().columns().apply(renderer.render(event)),
+                        reads.settings().keyTemplate().render(event), fresh);
             }
         }
     }

@@ -4,6 +4,7 @@ import static io.github.pgredis.sink.testing.ConnectClusters.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.InvocationHandler;
+import java.math.BigDecimal;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -100,6 +101,9 @@ class CacheClientIT {
         statements.add("INSERT INTO truncated VALUES (1, 1)");
         tables.add("public.truncated");
         sinkConfig.put("table.public.truncated.write.mode", "update-if-cached");
+        statements.add("CREATE TABLE odd_keys (k numeric(10,2) PRIMARY KEY, v int NOT NULL)");
+        statements.add("INSERT INTO odd_keys VALUES (1.00, 1)");
+        tables.add("public.odd_keys");
         statements.add("CREATE TABLE shaped (id int PRIMARY KEY, secret text, full_name text, price numeric(10,3), "
                 + "at timestamptz, doc jsonb, tags text[], uid uuid, raw bytea)");
         statements.add("INSERT INTO shaped VALUES (1, 'hidden', 'Ann', 12.5, '2024-01-02 03:04:05.5+02', "
@@ -124,6 +128,7 @@ class CacheClientIT {
                     () -> commands.exists(keys.version("public." + table(mode) + ":" + RACE_ROW)) == 1);
         }
         await(WAIT, "the snapshot of shaped was applied", () -> commands.exists("shaped:1") == 1);
+        await(WAIT, "the snapshot of odd_keys was applied", () -> commands.exists("public.odd_keys:1.00") == 1);
         await(WAIT, "the snapshot of truncated was applied",
                 () -> commands.exists(keys.version("public.truncated:1")) == 1);
         for (String ttlMode : List.of("fixed", "sliding")) {
@@ -246,6 +251,41 @@ class CacheClientIT {
             assertThat(v(client.get("public." + table, RACE_ROW))).isEqualTo(v);
         } finally {
             reader.shutdownNow();
+        }
+    }
+
+    /**
+     * A key value that PostgreSQL's = matches but that the sink spells otherwise (numeric 1 for 1.00) reads the row
+     * and never fills a key that no change would ever refresh.
+     */
+    @Test
+    void aKeyValueSpelledOtherwiseThanTheSinkDoesIsReadButNeverFilled() throws Exception {
+        try (CacheClient client = client(pool)) {
+            assertThat(client.get("public.odd_keys", new BigDecimal("1")).orElseThrow().fromCache())
+                    .isFalse();
+            assertThat(commands.exists("public.odd_keys:1")).isZero();
+            assertThat(client.get("public.odd_keys", new BigDecimal("1.00")).orElseThrow().fromCache())
+                    .isTrue();
+        }
+    }
+
+    /** A read inside the caller's transaction may see an old snapshot or its own uncommitted change: no fill. */
+    @Test
+    void aConnectionOutsideAutocommitIsReadFromButNeverFills() throws Exception {
+        String key = "public." + table("invalidate") + ":" + MODE_ROW;
+        DataSource inTransaction = (DataSource) Proxy.newProxyInstance(CacheClientIT.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    Object result = invoke(method, pool, args);
+                    if (result instanceof Connection connection) {
+                        connection.setAutoCommit(false);
+                    }
+                    return result;
+                });
+        try (CacheClient client = client(inTransaction)) {
+            commands.del(key);
+            assertThat(client.get("public." + table("invalidate"), MODE_ROW)).isPresent();
+            assertThat(commands.exists(key)).isZero();
+            assertThat(commands.exists(keys.lease(key))).as("the lease is given back").isZero();
         }
     }
 
@@ -428,8 +468,11 @@ class CacheClientIT {
             for (String ttlMode : List.of("fixed", "sliding")) {
                 String key = "public.ttl_" + ttlMode + ":1";
                 commands.del(key);
+                commands.pexpire(keys.version(key), 1_000);
                 assertThat(client.get("public.ttl_" + ttlMode, 1)).isPresent();
                 assertThat(commands.pttl(key)).as("a fill sets the time to live").isBetween(1L, TTL_MS);
+                assertThat(commands.pttl(keys.version(key))).as("a fill makes the version outlive the row")
+                        .isGreaterThan(TTL_MS);
             }
             Thread.sleep(1_000);
             commands.pexpire(keys.version("public.ttl_sliding:1"), 1_000);

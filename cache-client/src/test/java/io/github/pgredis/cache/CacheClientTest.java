@@ -1,12 +1,28 @@
 package io.github.pgredis.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.github.pgredis.sink.RedisSinkConfig;
 import io.github.pgredis.sink.event.ChangeVersion;
 
 class CacheClientTest {
+    @Test
+    void aLeaseMustBeShorterThanTheMarkersThatItRecords() {
+        Map<String, String> sink = Map.of(RedisSinkConfig.REDIS_URI, "redis://127.0.0.1:1",
+                RedisSinkConfig.DELETE_MARKER_RETENTION_MS, "5000");
+
+        assertThatThrownBy(() -> new CacheClient(sink, null, "pg", Duration.ofSeconds(5)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("delete.marker.retention.ms");
+        assertThatThrownBy(() -> new CacheClient(sink, null, "pg", Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void aPgLsnIsItsSixtyFourBitPosition() {
         assertThat(CacheClient.parseLsn("0/0")).isZero();

@@ -212,8 +212,9 @@ public final class RedisSinkConfig extends AbstractConfig {
     public static final String TTL_MODE = "ttl.mode";
     public static final String TTL_MODE_DEFAULT = "fixed";
     private static final String TTL_MODE_DISPLAY = "Time to live mode";
-    private static final String TTL_MODE_DOC = "fixed: the time to live starts again at every write. sliding: also "
-            + "at every read through the cache client that finds the row. Needs ttl.ms above 0.";
+    private static final String TTL_MODE_DOC = "fixed: the time to live starts again at every write (except that a "
+            + "refresh in update-if-cached, or adaptive while refreshing, keeps the time a cached row has left). "
+            + "sliding: also at every read through the cache client that finds the row. Needs ttl.ms above 0.";
 
     public static final String ADAPTIVE_TARGET_HIT_RATE = "adaptive.target.hit.rate";
     public static final double ADAPTIVE_TARGET_HIT_RATE_DEFAULT = 0.95;

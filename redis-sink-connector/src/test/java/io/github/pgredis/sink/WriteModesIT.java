@@ -125,6 +125,18 @@ class WriteModesIT {
     }
 
     @Test
+    void updateIfCachedInvalidatesARowItCannotStore() {
+        RedisSinkTask task = start(RedisSinkConfig.WRITE_MODE, "update-if-cached",
+                RedisSinkConfig.VALUE_MAX_BYTES, "10");
+        commands.hset("public.users:1", Map.of("id", "1", "name", "filled"));
+
+        putAndSettle(task, List.of(users.update(255, user(1, "a"), user(1, "a name longer than ten bytes"))));
+
+        assertThat(commands.exists("public.users:1")).as("no stale cached row").isZero();
+        assertThat(commands.get(keys.version("public.users:1"))).contains(Long.toHexString(255));
+    }
+
+    @Test
     void aRefreshOfACachedRowKeepsTheTimeItHasLeft() {
         RedisSinkTask task = start(RedisSinkConfig.WRITE_MODE, "update-if-cached", RedisSinkConfig.TTL_MS, "60000");
         commands.hset("public.users:1", Map.of("id", "1", "name", "filled"));

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.function.BiFunction;
 
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.github.pgredis.sink.errors.RecordException;
 import io.github.pgredis.sink.event.ChangeEvent;
@@ -21,6 +23,7 @@ import io.github.pgredis.sink.redis.RedisSession;
  * the batch, which the caller classifies.
  */
 public final class ChangeApplier {
+    private static final Logger log = LoggerFactory.getLogger(ChangeApplier.class);
     private final ChangeEventDecoder decoder;
     private final BiFunction<String, String, TableSettings> tables;
     private final AdaptiveModes adaptiveModes;
@@ -72,7 +75,8 @@ public final class ChangeApplier {
 
     /**
      * The write of one change. In write.mode=invalidate a row is never stored, so a change that writes one is sent
-     * as a delete and never rendered: a row that could not be stored still invalidates its key.
+     * as a delete and never rendered: a row that could not be stored still invalidates its key. In
+     * update-if-cached (and adaptive while refreshing) a row that cannot be stored invalidates its key too.
      */
     private RowWrite toWrite(ChangeEvent event) {
         TableSettings table = tables.apply(event.schemaName(), event.tableName());
@@ -85,21 +89,36 @@ public final class ChangeApplier {
         RenderedRow row = null;
         if (event.operation().writesRow() && mode != WriteMode.INVALIDATE) {
             kind = RowWrite.Kind.UPSERT;
-            row = renderer.render(event);
             try {
-                row = table.columns().apply(row);
-            } catch (IllegalArgumentException e) {
-                throw new RecordException("cannot store " + ChangeEvent.describe(event.record()) + " as key '" + key
-                        + "': " + e.getMessage(), e);
-            }
-            if (row.isLargerThan(valueMaxBytes)) {
-                throw new RecordException("the value of key '" + key + "' from " + ChangeEvent.describe(event.record())
-                        + " is " + row.sizeInBytes() + " bytes, more than value.max.bytes=" + valueMaxBytes);
+                row = storable(event, table, key);
+            } catch (RecordException e) {
+                if (mode != WriteMode.UPDATE_IF_CACHED) {
+                    throw e;
+                }
+                // a cache may always drop a row: the change invalidates what Redis holds instead
+                log.warn("Invalidating key '{}' instead of refreshing it: {}", key, e.getMessage());
+                kind = RowWrite.Kind.DELETE;
             }
         } else {
             kind = event.isTombstone() ? RowWrite.Kind.TOMBSTONE : RowWrite.Kind.DELETE;
         }
         return new RowWrite(key, kind, event.version(), event.offset(), row, event.record(), mode, table.ttlMs());
+    }
+
+    /** The row as the table stores it, or a RecordException saying why it cannot be stored. */
+    private RenderedRow storable(ChangeEvent event, TableSettings table, String key) {
+        RenderedRow row;
+        try {
+            row = table.columns().apply(renderer.render(event));
+        } catch (IllegalArgumentException e) {
+            throw new RecordException("cannot store " + ChangeEvent.describe(event.record()) + " as key '" + key
+                    + "': " + e.getMessage(), e);
+        }
+        if (row.isLargerThan(valueMaxBytes)) {
+            throw new RecordException("the value of key '" + key + "' from " + ChangeEvent.describe(event.record())
+                    + " is " + row.sizeInBytes() + " bytes, more than value.max.bytes=" + valueMaxBytes);
+        }
+        return row;
     }
 
     /** Queues the collected segment's writes and empties it. */

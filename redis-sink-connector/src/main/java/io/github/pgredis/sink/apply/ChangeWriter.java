@@ -103,14 +103,23 @@ public final class ChangeWriter {
 
     /**
      * Removes every row of a table through the same versioned delete, one SCAN page at a time, so that a replayed
-     * older change cannot bring a truncated row back: every row key that starts with the table prefix, and every
-     * row that has only a version key (a marker, or a row that expired or a write mode left out), so that a cache
-     * client's fill in flight is refused; the table's fill leases are dropped, so that a fill of a row that had
-     * neither is refused too. Keys of other types that match the prefix belong to someone else and are left alone.
+     * older change cannot bring a truncated row back: first the table's fill leases are dropped, so that no cache
+     * client's fill in flight lands; then every row key that starts with the table prefix, and every row that has
+     * only a version key (a marker, or a row that expired or a write mode left out). Keys of other types that match
+     * the prefix belong to someone else and are left alone.
      */
     public void truncate(RedisSession session, String tablePrefix, ChangeVersion version, long offset) {
-        scan(session, tablePrefix, keys -> deleteRows(session, keys, version, offset));
         List<String> internal = internalKeys.versionAndLeasePrefixes(tablePrefix);
+        // leases first: a fill refused now cannot land behind the scans below (PostgreSQL committed the truncate
+        // before Debezium saw it, so a lease taken from here on reads no row)
+        for (String leasePrefix : internal.subList(2, 4)) {
+            scan(session, leasePrefix, keys -> {
+                if (!keys.isEmpty()) {
+                    session.execute(session.commands().del(keys.toArray(String[]::new)));
+                }
+            });
+        }
+        scan(session, tablePrefix, keys -> deleteRows(session, keys, version, offset));
         for (String versionPrefix : internal.subList(0, 2)) {
             scan(session, versionPrefix, keys -> {
                 List<String> rows = new ArrayList<>(keys.size());
@@ -121,13 +130,6 @@ public final class ChangeWriter {
                     }
                 }
                 deleteRows(session, rows, version, offset);
-            });
-        }
-        for (String leasePrefix : internal.subList(2, 4)) {
-            scan(session, leasePrefix, keys -> {
-                if (!keys.isEmpty()) {
-                    session.execute(session.commands().del(keys.toArray(String[]::new)));
-                }
             });
         }
     }
