@@ -235,14 +235,19 @@ public final class CacheClient implements AutoCloseable {
         }
     }
 
-    /** Reads that found the row in Redis, since this client started. */
+    /** Reads of the table (schema.table, or a table of public) that found the row in Redis, since this started. */
     public long hits(String table) {
-        return counters.hits(table);
+        return counters.hits(qualified(table));
     }
 
-    /** Reads that did not, since this client started. */
+    /** Reads of the table that did not, since this client started. */
     public long misses(String table) {
-        return counters.misses(table);
+        return counters.misses(qualified(table));
+    }
+
+    private static String qualified(String table) {
+        String[] name = PostgresRows.split(table);
+        return name[0] + "." + name[1];
     }
 
     /**

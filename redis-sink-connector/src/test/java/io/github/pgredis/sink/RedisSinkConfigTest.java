@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.pgredis.sink.apply.TableSettings;
 import io.github.pgredis.sink.apply.TruncateMode;
@@ -83,6 +88,18 @@ class RedisSinkConfigTest {
                 message).contains("table.<schema>.<table>.<setting>"));
         assertThat(errorsOf(new RedisSinkConnector().validate(Map.of("table.public.c.colour", "red")),
                 "table.public.c.colour")).singleElement().asString().contains("write.mode");
+    }
+
+    @Test
+    void theCacheStrategiesExampleIsAValidConfiguration() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "cache-strategies.md"));
+        int start = doc.indexOf("```json") + "```json".length();
+        Map<String, String> example = new ObjectMapper().readValue(doc.substring(start, doc.indexOf("```", start)),
+                new TypeReference<Map<String, String>>() { });
+
+        RedisSinkConfig config = RedisSinkConfig.checked(example);
+        assertThat(config.table("public", "sessions").ttlMode()).isEqualTo(TtlMode.SLIDING);
+        assertThat(config.table("public", "orders").writeMode()).isEqualTo(WriteMode.ADAPTIVE);
     }
 
     @Test
