@@ -219,27 +219,14 @@ class CacheClientIT {
     void aFillHeldPastAnAppliedChangeNeverLands(String mode) throws Exception {
         String table = table(mode);
         String key = "public." + table + ":" + RACE_ROW;
-        CountDownLatch readDone = new CountDownLatch(1);
-        CountDownLatch changeApplied = new CountDownLatch(1);
-        AtomicBoolean holding = new AtomicBoolean(true);
-        DataSource held = pausingAfterRowReads(pool, () -> {
-            if (holding.getAndSet(false)) {
-                readDone.countDown();
-                awaitLatch(changeApplied);
-            }
-        });
-        ExecutorService reader = Executors.newSingleThreadExecutor();
-        try (CacheClient client = client(held)) {
+        try (HeldReader reader = new HeldReader()) {
             commands.del(key);
             int before = Integer.parseInt(postgres.query("SELECT v FROM " + table + " WHERE id = " + RACE_ROW));
-            Future<Optional<CachedRow>> read = reader.submit(() -> client.get("public." + table, RACE_ROW));
-            assertThat(readDone.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            reader.readUntilHeld("public." + table, RACE_ROW);
 
-            int v = update(client, table, RACE_ROW);
-            changeApplied.countDown();
+            int v = update(reader.client(), table, RACE_ROW);
 
-            assertThat(v(read.get(WAIT.toSeconds(), TimeUnit.SECONDS))).as("the reader read before the change")
-                    .isEqualTo(before);
+            assertThat(v(reader.release())).as("the reader read before the change").isEqualTo(before);
             String cached = commands.hget(key, "v");
             assertThat(cached).as("no stale fill").isNotEqualTo(Integer.toString(before));
             switch (mode) {
@@ -248,9 +235,7 @@ class CacheClientIT {
                         .isIn(Integer.toString(v), null);
                 default -> assertThat(cached).isNull();
             }
-            assertThat(v(client.get("public." + table, RACE_ROW))).isEqualTo(v);
-        } finally {
-            reader.shutdownNow();
+            assertThat(v(reader.client().get("public." + table, RACE_ROW))).isEqualTo(v);
         }
     }
 
@@ -308,32 +293,17 @@ class CacheClientIT {
     /** The same race with a TRUNCATE as the change: the row is gone, and the held fill must not bring it back. */
     @Test
     void aFillHeldPastATruncateNeverLands() throws Exception {
-        CountDownLatch readDone = new CountDownLatch(1);
-        CountDownLatch truncated = new CountDownLatch(1);
-        AtomicBoolean holding = new AtomicBoolean(true);
-        DataSource held = pausingAfterRowReads(pool, () -> {
-            if (holding.getAndSet(false)) {
-                readDone.countDown();
-                awaitLatch(truncated);
-            }
-        });
-        ExecutorService reader = Executors.newSingleThreadExecutor();
-        try (CacheClient client = client(held)) {
+        try (HeldReader reader = new HeldReader()) {
             String marker = commands.get(keys.version("public.truncated:1"));
-            Future<Optional<CachedRow>> read = reader.submit(() -> client.get("public.truncated", 1));
-            assertThat(readDone.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            reader.readUntilHeld("public.truncated", 1);
 
             postgres.execute("TRUNCATE truncated");
             await(WAIT, "the truncate was applied",
                     () -> !marker.equals(commands.get(keys.version("public.truncated:1"))));
-            truncated.countDown();
 
-            assertThat(read.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the reader read before the truncate")
-                    .isPresent();
+            assertThat(reader.release()).as("the reader read before the truncate").isPresent();
             assertThat(commands.exists("public.truncated:1")).as("no fill of a truncated row").isZero();
-            assertThat(client.get("public.truncated", 1)).isEmpty();
-        } finally {
-            reader.shutdownNow();
+            assertThat(reader.client().get("public.truncated", 1)).isEmpty();
         }
     }
 
@@ -490,6 +460,45 @@ class CacheClientIT {
                     .isGreaterThan(TTL_MS - 1_000);
             await(WAIT, "the fixed row expired", () -> commands.exists("public.ttl_fixed:1") == 0);
             assertThat(v(client.get("public.ttl_fixed", 1))).isEqualTo(2);
+        }
+    }
+
+    /** A cache client whose first row read from PostgreSQL is held, before its fill, until released. */
+    private final class HeldReader implements AutoCloseable {
+        private final CountDownLatch readDone = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+        private final AtomicBoolean holding = new AtomicBoolean(true);
+        private final ExecutorService thread = Executors.newSingleThreadExecutor();
+        private final CacheClient client = CacheClientIT.this.client(pausingAfterRowReads(pool, () -> {
+            if (holding.getAndSet(false)) {
+                readDone.countDown();
+                awaitLatch(released);
+            }
+        }));
+        private Future<Optional<CachedRow>> read;
+
+        CacheClient client() {
+            return client;
+        }
+
+        /** Starts a read of the row and returns once the reader has read it from PostgreSQL. */
+        void readUntilHeld(String table, int id) throws InterruptedException {
+            read = thread.submit(() -> client.get(table, id));
+            assertThat(readDone.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the reader reached PostgreSQL")
+                    .isTrue();
+        }
+
+        /** Lets the reader go on to its fill; what it read. */
+        Optional<CachedRow> release() throws Exception {
+            released.countDown();
+            return read.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            released.countDown();
+            thread.shutdownNow();
+            client.close();
         }
     }
 
