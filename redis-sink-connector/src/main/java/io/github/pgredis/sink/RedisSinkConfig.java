@@ -20,6 +20,7 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
+import io.github.pgredis.sink.apply.FeedContent;
 import io.github.pgredis.sink.apply.TableSettings;
 import io.github.pgredis.sink.apply.TruncateMode;
 import io.github.pgredis.sink.apply.TtlMode;
@@ -45,6 +46,7 @@ public final class RedisSinkConfig extends AbstractConfig {
     private static final String GROUP_CONNECTION = "Redis connection";
     private static final String GROUP_MAPPING = "Mapping";
     private static final String GROUP_CACHE = "Cache";
+    private static final String GROUP_FEED = "Change feed";
     private static final String GROUP_VERSIONING = "Versioning";
     private static final String GROUP_RETRIES = "Retries";
 
@@ -171,8 +173,8 @@ public final class RedisSinkConfig extends AbstractConfig {
     private static final String INTERNAL_KEY_PREFIX_DOC = "Prefix of the keys the sink and the cache client keep "
             + "for themselves: row versions and version markers (<prefix>v{<data key>}), applied offsets "
             + "(<prefix>offsets:{<connector name>}), fill leases (<prefix>lease{<data key>}), read counters "
-            + "(<prefix>reads:<schema.table>:<bucket>) and adaptive state (<prefix>adaptive:<schema.table>). Must not "
-            + "contain braces.";
+            + "(<prefix>reads:<schema.table>:<bucket>), adaptive state (<prefix>adaptive:<schema.table>) and change "
+            + "feeds (<prefix>feed:<schema.table>). Must not contain braces.";
 
     public static final String RETRY_BACKOFF_INITIAL_MS = "retry.backoff.initial.ms";
     public static final long RETRY_BACKOFF_INITIAL_MS_DEFAULT = 100L;
@@ -249,6 +251,28 @@ public final class RedisSinkConfig extends AbstractConfig {
     private static final String COLUMNS_RENAME_DOC = "Comma-separated column:field entries: the column is stored "
             + "under the field name.";
 
+    public static final String FEED_ENABLED = "feed.enabled";
+    public static final boolean FEED_ENABLED_DEFAULT = false;
+    private static final String FEED_ENABLED_DISPLAY = "Change feed";
+    private static final String FEED_ENABLED_DOC = "Also append every applied change to the table's Redis Stream "
+            + "(<internal prefix>feed:<schema.table>), in the same script as the write, with the change's source "
+            + "position as the entry ID, so that a replay never appends a change twice. Snapshot rows, tombstones and "
+            + "records without a Debezium source position are not changes and are not appended. Needs the table's "
+            + "changes in one topic partition.";
+
+    public static final String FEED_CONTENT = "feed.content";
+    public static final String FEED_CONTENT_DEFAULT = "row";
+    private static final String FEED_CONTENT_DISPLAY = "Change feed content";
+    private static final String FEED_CONTENT_DOC = "row: an entry carries the row as the change wrote it (hash "
+            + "format: a row.<column> field per column; json: a row field with the document; unchanged TOAST columns "
+            + "and, in write.mode=invalidate, the whole row are left out). key: only op, key and version.";
+
+    public static final String FEED_MAX_LENGTH = "feed.max.length";
+    public static final long FEED_MAX_LENGTH_DEFAULT = 1_000_000L;
+    private static final String FEED_MAX_LENGTH_DISPLAY = "Change feed length";
+    private static final String FEED_MAX_LENGTH_DOC = "About how many entries each table's stream keeps (XADD MAXLEN "
+            + "~): older entries are trimmed.";
+
     /** A key of earlier versions, refused with the name of its replacement so that keys never move silently. */
     private static final String REMOVED_KEY_TEMPLATE_OVERRIDES = "key.template.overrides";
 
@@ -257,7 +281,7 @@ public final class RedisSinkConfig extends AbstractConfig {
 
     /** The settings a table may set for itself; each is also a connector-wide key, its default. */
     public static final List<String> TABLE_SETTINGS = List.of(KEY_TEMPLATE, WRITE_MODE, TTL_MS, TTL_MODE,
-            ADAPTIVE_TARGET_HIT_RATE, COLUMNS_INCLUDE, COLUMNS_EXCLUDE, COLUMNS_RENAME);
+            ADAPTIVE_TARGET_HIT_RATE, COLUMNS_INCLUDE, COLUMNS_EXCLUDE, COLUMNS_RENAME, FEED_ENABLED, FEED_CONTENT);
 
     /** A hundred years: a time to live plus a marker retention stays an exact integer in Redis's Lua. */
     private static final long LONGEST_DURATION_MS = 100L * 365 * 24 * 60 * 60 * 1000;
@@ -271,6 +295,7 @@ public final class RedisSinkConfig extends AbstractConfig {
     private final Map<String, TableSettings> tables;
     private final double adaptiveHysteresis;
     private final long adaptiveWindowMs;
+    private final long feedMaxLength;
     private final ValueFormat valueFormat;
     private final TruncateMode truncateMode;
     private final String toastPlaceholder;
@@ -296,6 +321,7 @@ public final class RedisSinkConfig extends AbstractConfig {
         }
         adaptiveHysteresis = getDouble(ADAPTIVE_HYSTERESIS);
         adaptiveWindowMs = getLong(ADAPTIVE_WINDOW_MS);
+        feedMaxLength = getLong(FEED_MAX_LENGTH);
         valueFormat = EnumValidator.parse(ValueFormat.class, getString(VALUE_FORMAT));
         truncateMode = EnumValidator.parse(TruncateMode.class, getString(TRUNCATE_MODE));
         toastPlaceholder = getString(TOAST_PLACEHOLDER);
@@ -443,7 +469,8 @@ public final class RedisSinkConfig extends AbstractConfig {
         }
         return new TableSettings(KeyTemplate.parse((String) values.get(KEY_TEMPLATE)),
                 EnumValidator.parse(WriteMode.class, (String) values.get(WRITE_MODE)), ttlMs, ttlMode,
-                (Double) values.get(ADAPTIVE_TARGET_HIT_RATE), columns);
+                (Double) values.get(ADAPTIVE_TARGET_HIT_RATE), columns, (Boolean) values.get(FEED_ENABLED),
+                EnumValidator.parse(FeedContent.class, (String) values.get(FEED_CONTENT)));
     }
 
     private static ConfigDef configDef() {
@@ -516,6 +543,15 @@ public final class RedisSinkConfig extends AbstractConfig {
                 ADAPTIVE_WINDOW_MS_DOC, GROUP_CACHE, ++order, Width.SHORT, ADAPTIVE_WINDOW_MS_DISPLAY);
 
         order = 0;
+        def.define(FEED_ENABLED, Type.BOOLEAN, FEED_ENABLED_DEFAULT, Importance.MEDIUM, FEED_ENABLED_DOC, GROUP_FEED,
+                ++order, Width.SHORT, FEED_ENABLED_DISPLAY);
+        EnumValidator feedContents = EnumValidator.of(FeedContent.class);
+        def.define(FEED_CONTENT, Type.STRING, FEED_CONTENT_DEFAULT, feedContents, Importance.LOW, FEED_CONTENT_DOC,
+                GROUP_FEED, ++order, Width.SHORT, FEED_CONTENT_DISPLAY, feedContents);
+        def.define(FEED_MAX_LENGTH, Type.LONG, FEED_MAX_LENGTH_DEFAULT, Range.atLeast(1), Importance.LOW,
+                FEED_MAX_LENGTH_DOC, GROUP_FEED, ++order, Width.SHORT, FEED_MAX_LENGTH_DISPLAY);
+
+        order = 0;
         def.define(VERSION_EPOCH, Type.INT, VERSION_EPOCH_DEFAULT, Range.between(0, 0xFFFF), Importance.MEDIUM, VERSION_EPOCH_DOC,
                 GROUP_VERSIONING, ++order, Width.SHORT, VERSION_EPOCH_DISPLAY);
         def.define(VERSION_FIELD, Type.STRING, VERSION_FIELD_DEFAULT, Importance.LOW, VERSION_FIELD_DOC, GROUP_VERSIONING, ++order,
@@ -574,6 +610,10 @@ public final class RedisSinkConfig extends AbstractConfig {
 
     public long adaptiveWindowMs() {
         return adaptiveWindowMs;
+    }
+
+    public long feedMaxLength() {
+        return feedMaxLength;
     }
 
     public ValueFormat valueFormat() {

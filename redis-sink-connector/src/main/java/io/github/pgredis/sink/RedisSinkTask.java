@@ -60,7 +60,9 @@ public class RedisSinkTask extends SinkTask {
                 new AdaptiveModes(internalKeys, config.adaptiveHysteresis(), config.adaptiveWindowMs(),
                         time::milliseconds),
                 new RowRenderer(config.valueFormat(), config.toastPlaceholder()),
-                new ChangeWriter(config.valueFormat(), internalKeys, config.deleteMarkerRetentionMs()),
+                new ChangeWriter(config.valueFormat(), internalKeys, config.deleteMarkerRetentionMs(),
+                        config.feedMaxLength()),
+                internalKeys,
                 config.truncateMode(), config.valueMaxBytes());
         RetryBackoff backoff = new RetryBackoff(config.retryBackoffInitialMs(), config.retryBackoffMaxMs(),
                 config.retryTimeoutMs(), time);

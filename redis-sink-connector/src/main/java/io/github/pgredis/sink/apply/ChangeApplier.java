@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
 import io.github.pgredis.sink.errors.RecordException;
 import io.github.pgredis.sink.event.ChangeEvent;
 import io.github.pgredis.sink.event.ChangeEventDecoder;
+import io.github.pgredis.sink.event.ChangeVersion;
 import io.github.pgredis.sink.mapping.RenderedRow;
 import io.github.pgredis.sink.mapping.RowRenderer;
+import io.github.pgredis.sink.redis.InternalKeys;
 import io.github.pgredis.sink.redis.RedisSession;
 
 /**
@@ -29,14 +31,16 @@ public final class ChangeApplier {
     private final AdaptiveModes adaptiveModes;
     private final RowRenderer renderer;
     private final ChangeWriter writer;
+    private final InternalKeys internalKeys;
     private final TruncateMode truncateMode;
     private final long valueMaxBytes;
 
     /** {@code tables} gives the settings of a table by schema and table name (either may be null). */
     public ChangeApplier(ChangeEventDecoder decoder, BiFunction<String, String, TableSettings> tables,
-            AdaptiveModes adaptiveModes, RowRenderer renderer, ChangeWriter writer, TruncateMode truncateMode,
-            long valueMaxBytes) {
+            AdaptiveModes adaptiveModes, RowRenderer renderer, ChangeWriter writer, InternalKeys internalKeys,
+            TruncateMode truncateMode, long valueMaxBytes) {
         this.decoder = decoder;
+        this.internalKeys = internalKeys;
         this.tables = tables;
         this.adaptiveModes = adaptiveModes;
         this.renderer = renderer;
@@ -52,7 +56,7 @@ public final class ChangeApplier {
     public PendingBatch send(RedisSession session, List<SinkRecord> records) {
         adaptiveModes.refreshIfDue(session);
         PendingBatch batch = new PendingBatch(records);
-        Map<String, RowWrite> segment = new LinkedHashMap<>();
+        Map<Object, RowWrite> segment = new LinkedHashMap<>();
         for (SinkRecord record : records) {
             batch.advance(record);
             try {
@@ -62,7 +66,8 @@ public final class ChangeApplier {
                     truncate(session, event);
                 } else {
                     RowWrite write = toWrite(event);
-                    segment.merge(write.key(), write, RowWrite::followedBy);
+                    // a change for a feed stays a write of its own, in order: each one is appended
+                    segment.merge(write.feed() == null ? write.key() : new Object(), write, RowWrite::followedBy);
                 }
             } catch (RecordException e) {
                 batch.fail(record, e);
@@ -102,7 +107,19 @@ public final class ChangeApplier {
         } else {
             kind = event.isTombstone() ? RowWrite.Kind.TOMBSTONE : RowWrite.Kind.DELETE;
         }
-        return new RowWrite(key, kind, event.version(), event.offset(), row, event.record(), mode, table.ttlMs());
+        RowWrite write = new RowWrite(key, kind, event.version(), event.offset(), row, event.record(), mode,
+                table.ttlMs());
+        if (!fed(table, event) || event.isSnapshotRead() || event.isTombstone()) {
+            return write;
+        }
+        char operation = event.isCreate() ? 'c' : event.isUpdate() ? 'u' : 'd';
+        return write.fed(new RowWrite.FeedEntry(internalKeys.feed(event.schemaName() + "." + event.tableName()),
+                row == null ? FeedContent.KEY : table.feedContent(), operation));
+    }
+
+    /** Whether the table's changes go to its change feed: only changes that carry a source position can. */
+    private static boolean fed(TableSettings table, ChangeEvent event) {
+        return table.feedEnabled() && event.version().kind() == ChangeVersion.Kind.SOURCE_POSITION;
     }
 
     /** The row as the table stores it, or a RecordException saying why it cannot be stored. */
@@ -122,7 +139,7 @@ public final class ChangeApplier {
     }
 
     /** Queues the collected segment's writes and empties it. */
-    private void send(RedisSession session, Map<String, RowWrite> segment, PendingBatch batch) {
+    private void send(RedisSession session, Map<Object, RowWrite> segment, PendingBatch batch) {
         if (segment.isEmpty()) {
             return;
         }
@@ -135,7 +152,8 @@ public final class ChangeApplier {
         if (truncateMode == TruncateMode.IGNORE) {
             return;
         }
-        String prefix = tables.apply(event.schemaName(), event.tableName()).keyTemplate().tablePrefix(event);
+        TableSettings table = tables.apply(event.schemaName(), event.tableName());
+        String prefix = table.keyTemplate().tablePrefix(event);
         if (prefix == null) {
             throw new RecordException("cannot apply the truncate in " + ChangeEvent.describe(event.record())
                     + ": the key template has no table-specific text before the key; set truncate.mode=ignore or "
@@ -143,6 +161,10 @@ public final class ChangeApplier {
         }
         try {
             writer.truncate(session, prefix, event.version(), event.offset());
+            if (fed(table, event)) {
+                writer.appendTruncate(session, internalKeys.feed(event.schemaName() + "." + event.tableName()),
+                        event.version());
+            }
         } catch (RuntimeException e) {
             throw new RedisWriteException("Redis failed the truncate in " + ChangeEvent.describe(event.record())
                     + ": " + e.getMessage(), e);

@@ -13,9 +13,11 @@ import io.github.pgredis.sink.redis.LuaScript;
 import io.github.pgredis.sink.redis.RedisSession;
 import io.github.pgredis.sink.redis.InternalKeys;
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.XAddArgs;
 
 /** Sends row writes to Redis through the version-guarded script, pipelined, and checks every reply. */
 public final class ChangeWriter {
@@ -24,19 +26,23 @@ public final class ChangeWriter {
     private final ValueFormat format;
     private final InternalKeys internalKeys;
     private final String retentionMs;
+    private final long feedMaxLength;
 
-    public ChangeWriter(ValueFormat format, InternalKeys internalKeys, long deleteMarkerRetentionMs) {
+    public ChangeWriter(ValueFormat format, InternalKeys internalKeys, long deleteMarkerRetentionMs,
+            long feedMaxLength) {
         this.format = format;
         this.internalKeys = internalKeys;
         this.retentionMs = Long.toString(deleteMarkerRetentionMs);
+        this.feedMaxLength = feedMaxLength;
     }
 
     /** Queues the writes on the session's pipeline, in order; the caller flushes and checks the replies. */
     public List<RedisFuture<Long>> send(RedisSession session, List<RowWrite> writes) {
         List<RedisFuture<Long>> replies = new ArrayList<>(writes.size());
         for (RowWrite write : writes) {
-            replies.add(LuaScript.APPLY_CHANGE.call(session.commands(),
-                    new String[] {write.key(), internalKeys.version(write.key())}, arguments(write)));
+            String[] keys = write.feed() == null ? new String[] {write.key(), internalKeys.version(write.key())}
+                    : new String[] {write.key(), internalKeys.version(write.key()), write.feed().stream()};
+            replies.add(LuaScript.APPLY_CHANGE.call(session.commands(), keys, arguments(write)));
         }
         return replies;
     }
@@ -62,18 +68,49 @@ public final class ChangeWriter {
         int epoch = write.version().epoch();
         String position = ChangeVersion.encodePosition(epoch, write.offset());
         String version = write.version().encode();
+        String feed = feedArgument(write);
         return switch (write.kind()) {
-            case DELETE -> new String[] {"delete", version, position, retentionMs, "", "0"};
-            case TOMBSTONE -> new String[] {"tombstone", version, position, retentionMs, "", "0"};
-            case UPSERT -> upsertArguments(write, version, position);
+            case DELETE -> new String[] {"delete", version, position, retentionMs, "", "0", feed};
+            case TOMBSTONE -> new String[] {"tombstone", version, position, retentionMs, "", "0", feed};
+            case UPSERT -> upsertArguments(write, version, position, feed);
         };
     }
 
-    private String[] upsertArguments(RowWrite write, String version, String position) {
+    /** apply-change.lua's change feed argument: content, stream entry ID, maximum length, operation; or empty. */
+    private String feedArgument(RowWrite write) {
+        RowWrite.FeedEntry feed = write.feed();
+        if (feed == null) {
+            return "";
+        }
+        return (feed.content() == FeedContent.ROW ? "row " : "key ") + streamId(write.version()) + " "
+                + feedMaxLength + " " + feed.operation();
+    }
+
+    /** A stream entry ID from a change's source position: commit position, then the change's own (both unsigned). */
+    static String streamId(ChangeVersion version) {
+        return Long.toUnsignedString(version.major()) + "-" + Long.toUnsignedString(version.minor());
+    }
+
+    /**
+     * Appends a truncate to the table's change feed, after its keys are gone; an entry at or below the stream's last
+     * is one the stream has (a replayed truncate).
+     */
+    public void appendTruncate(RedisSession session, String stream, ChangeVersion version) {
+        XAddArgs args = new XAddArgs().id(streamId(version)).maxlen(feedMaxLength).approximateTrimming();
+        try {
+            session.execute(session.commands().xadd(stream, args, Map.of("op", "t", "version", version.encode())));
+        } catch (RedisCommandExecutionException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("equal or smaller")) {
+                throw e;
+            }
+        }
+    }
+
+    private String[] upsertArguments(RowWrite write, String version, String position, String feed) {
         Map<String, String> values = write.row().values();
         List<String> kept = write.row().kept();
         boolean hash = format == ValueFormat.HASH;
-        String[] args = new String[7 + kept.size() + (hash ? values.size() * 2 : 1)];
+        String[] args = new String[8 + kept.size() + (hash ? values.size() * 2 : 1)];
         args[0] = hash ? "hash" : "json";
         args[1] = version;
         args[2] = position;
@@ -85,8 +122,9 @@ public final class ChangeWriter {
                     + " in write mode " + write.mode());
         };
         args[5] = Long.toString(write.ttlMs());
-        args[6] = Integer.toString(kept.size());
-        int i = 7;
+        args[6] = feed;
+        args[7] = Integer.toString(kept.size());
+        int i = 8;
         for (String column : kept) {
             args[i++] = column;
         }

@@ -23,6 +23,11 @@ public final class RowWrite {
     private final List<SinkRecord> records;
     private final WriteMode mode;
     private final long ttlMs;
+    private final FeedEntry feed;
+
+    /** The change feed entry of a write: its table's stream, what it carries, and the change's operation. */
+    public record FeedEntry(String stream, FeedContent content, char operation) {
+    }
 
     /**
      * A change of one key; {@code mode} (never ADAPTIVE: the caller resolves it) and {@code ttlMs} say how an
@@ -30,16 +35,21 @@ public final class RowWrite {
      */
     public RowWrite(String key, Kind kind, ChangeVersion version, long offset, RenderedRow row, SinkRecord record,
             WriteMode mode, long ttlMs) {
-        this(key, kind, version, offset, row, new ArrayList<>(List.of(record)), mode, ttlMs);
+        this(key, kind, version, offset, row, new ArrayList<>(List.of(record)), mode, ttlMs, null);
+    }
+
+    /** This write, also appended to a change feed. */
+    public RowWrite fed(FeedEntry entry) {
+        return new RowWrite(key, kind, version, offset, row, records, mode, ttlMs, entry);
     }
 
     /** The delete of one key found by a table truncate; the truncate record itself stands for it. */
     public static RowWrite truncated(String key, ChangeVersion version, long offset) {
-        return new RowWrite(key, Kind.DELETE, version, offset, null, List.of(), WriteMode.UPSERT, 0);
+        return new RowWrite(key, Kind.DELETE, version, offset, null, List.of(), WriteMode.UPSERT, 0, null);
     }
 
     private RowWrite(String key, Kind kind, ChangeVersion version, long offset, RenderedRow row,
-            List<SinkRecord> records, WriteMode mode, long ttlMs) {
+            List<SinkRecord> records, WriteMode mode, long ttlMs, FeedEntry feed) {
         if (mode == WriteMode.ADAPTIVE) {
             throw new IllegalArgumentException("the adaptive mode of key '" + key + "' was not resolved");
         }
@@ -51,31 +61,36 @@ public final class RowWrite {
         this.records = records;
         this.mode = mode;
         this.ttlMs = ttlMs;
+        this.feed = feed;
     }
 
     /**
      * Collapses this write with a later change of the same key, with the same final effect as applying both in order
      * through the version guard: the higher version wins; a tombstone deletes whatever came before it, is ordered by
      * its Kafka position, and leaves a marker with the highest version it covers, so older changes replayed later
-     * stay out; columns the winner lacks (TOAST) come from the earlier row.
+     * stay out; columns the winner lacks (TOAST) come from the earlier row. Writes with a change feed entry are
+     * never collapsed: every change of theirs is appended.
      */
     public RowWrite followedBy(RowWrite later) {
+        if (feed != null || later.feed != null) {
+            throw new IllegalStateException("the changes of key " + key + " go to a change feed, one by one");
+        }
         List<SinkRecord> all = new ArrayList<>(records.size() + later.records.size());
         all.addAll(records);
         all.addAll(later.records);
         long lastOffset = Math.max(offset, later.offset);
         if (later.kind == Kind.TOMBSTONE) {
             ChangeVersion newest = version.compareTo(later.version) >= 0 ? version : later.version;
-            return new RowWrite(key, Kind.TOMBSTONE, newest, lastOffset, null, all, later.mode, later.ttlMs);
+            return new RowWrite(key, Kind.TOMBSTONE, newest, lastOffset, null, all, later.mode, later.ttlMs, null);
         }
         if (version.replaces(later.version, offset, later.offset)) {
-            return new RowWrite(key, kind, version, lastOffset, row, all, later.mode, later.ttlMs);
+            return new RowWrite(key, kind, version, lastOffset, row, all, later.mode, later.ttlMs, null);
         }
         RenderedRow laterRow = later.row;
         if (laterRow != null && row != null) {
             laterRow = laterRow.keepingFrom(row);
         }
-        return new RowWrite(key, later.kind, later.version, lastOffset, laterRow, all, later.mode, later.ttlMs);
+        return new RowWrite(key, later.kind, later.version, lastOffset, laterRow, all, later.mode, later.ttlMs, null);
     }
 
     public String key() {
@@ -109,5 +124,10 @@ public final class RowWrite {
 
     public long ttlMs() {
         return ttlMs;
+    }
+
+    /** The change feed entry, or null when the change is not appended to one. */
+    public FeedEntry feed() {
+        return feed;
     }
 }

@@ -8,5 +8,5 @@ import io.github.pgredis.sink.mapping.KeyTemplate;
  * {@code table.<schema>.<table>.<setting>} entries in their place where it has them.
  */
 public record TableSettings(KeyTemplate keyTemplate, WriteMode writeMode, long ttlMs, TtlMode ttlMode,
-        double adaptiveTargetHitRate, ColumnSelection columns) {
+        double adaptiveTargetHitRate, ColumnSelection columns, boolean feedEnabled, FeedContent feedContent) {
 }

@@ -57,6 +57,11 @@ public final class InternalKeys {
         return prefix + "reads:" + table + ":" + bucketStartMs / READ_BUCKET_MS;
     }
 
+    /** The table's change feed: a stream of the changes the sink applied to it. */
+    public String feed(String table) {
+        return prefix + "feed:" + table;
+    }
+
     /** What the sink's adaptive mode decided for the table, for operators to read. */
     public String adaptiveState(String table) {
         return prefix + "adaptive:" + table;

@@ -9,7 +9,11 @@
 --   else leave a marker); write.mode=invalidate sends its changes as deletes
 -- ARGV[6] the row's time to live in milliseconds, 0 for none: set by every write, except that a cached-mode refresh
 --   keeps what the row has left
--- hash and json: ARGV[7] = n, ARGV[8 .. 7+n] the columns whose old value is kept (unchanged TOAST columns),
+-- ARGV[7] the change feed entry, empty for none: "<key|row> <stream id> <max length> <op letter>"; KEYS[3] is then
+--   the table's stream. The entry (op, key, version, and for row the row: hash fields as row.<column>, a json
+--   document as row) is added with the change's source position as its ID, before the write and in the same script,
+--   so the stream shows exactly the changes applied; an ID at or below the stream's last is a change it has.
+-- hash and json: ARGV[8] = n, ARGV[9 .. 8+n] the columns whose old value is kept (unchanged TOAST columns),
 --   then for hash the field/value pairs of the row, for json the row document without the kept columns.
 -- The version key holds the version (37) followed by the Kafka offset (16) of the change that wrote it. It lasts as
 -- long as the row, plus the marker retention when the row has a time to live; a marker lasts the retention.
@@ -50,10 +54,28 @@ if rowType ~= 'none' and not allowed then
   return redis.error_reply('WRONGTYPE key ' .. KEYS[1] .. ' holds a ' .. rowType .. ', not a row this sink wrote')
 end
 
+if ARGV[7] ~= '' then
+  local content, id, maxlen, letter = string.match(ARGV[7], '^(%a+) (%S+) (%d+) (%a)$')
+  local entry = {'op', letter, 'key', KEYS[1], 'version', ARGV[2]}
+  if content == 'row' and op == 'hash' then
+    for i = 9 + tonumber(ARGV[8]), #ARGV, 2 do
+      entry[#entry + 1] = 'row.' .. ARGV[i]
+      entry[#entry + 1] = ARGV[i + 1]
+    end
+  elseif content == 'row' and op == 'json' then
+    entry[#entry + 1] = 'row'
+    entry[#entry + 1] = ARGV[9 + tonumber(ARGV[8])]
+  end
+  local added = redis.pcall('XADD', KEYS[3], 'MAXLEN', '~', maxlen, id, unpack(entry))
+  if type(added) == 'table' and added.err and not string.find(added.err, 'equal or smaller', 1, true) then
+    return redis.error_reply('WRONGTYPE change feed ' .. KEYS[3] .. ' of key ' .. KEYS[1] .. ': ' .. added.err)
+  end
+end
+
 local position = string.sub(ARGV[3], 5)
 local mode = ARGV[5]
 -- A change that lacks some columns (unchanged TOAST) cannot make a whole row of an absent key: readers refill it.
-local partial = rowType == 'none' and ARGV[7] ~= nil and ARGV[7] ~= '0'
+local partial = rowType == 'none' and ARGV[8] ~= nil and ARGV[8] ~= '0'
 if op == 'delete' or op == 'tombstone' or (mode == 'cached' and rowType == 'none') or partial then
   if rowType ~= 'none' then redis.call('DEL', KEYS[1]) end
   local version = ARGV[2]
@@ -62,23 +84,23 @@ if op == 'delete' or op == 'tombstone' or (mode == 'cached' and rowType == 'none
   return 1
 end
 
-local kept = tonumber(ARGV[7])
+local kept = tonumber(ARGV[8])
 if op == 'hash' then
   -- Overwrite in place; only when the row held fields beyond the new ones and the kept ones (a column became NULL,
   -- or a stranger's field) are those removed. Kept (unchanged TOAST) fields are not touched.
-  local fieldCount = (#ARGV - 7 - kept) / 2
+  local fieldCount = (#ARGV - 8 - kept) / 2
   if rowType == 'hash' then
     local before = redis.call('HLEN', KEYS[1])
     local keptPresent = 0
-    for i = 8, 7 + kept do
+    for i = 9, 8 + kept do
       keptPresent = keptPresent + redis.call('HEXISTS', KEYS[1], ARGV[i])
     end
     local added = 0
-    if fieldCount > 0 then added = redis.call('HSET', KEYS[1], unpack(ARGV, 8 + kept)) end
+    if fieldCount > 0 then added = redis.call('HSET', KEYS[1], unpack(ARGV, 9 + kept)) end
     if before + added > fieldCount + keptPresent then
       local wanted = {}
-      for i = 8, 7 + kept do wanted[ARGV[i]] = true end
-      for i = 8 + kept, #ARGV, 2 do wanted[ARGV[i]] = true end
+      for i = 9, 8 + kept do wanted[ARGV[i]] = true end
+      for i = 9 + kept, #ARGV, 2 do wanted[ARGV[i]] = true end
       local stale = {}
       for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
         if not wanted[field] then stale[#stale + 1] = field end
@@ -86,10 +108,10 @@ if op == 'hash' then
       redis.call('HDEL', KEYS[1], unpack(stale))
     end
   elseif fieldCount > 0 then
-    redis.call('HSET', KEYS[1], unpack(ARGV, 8 + kept))
+    redis.call('HSET', KEYS[1], unpack(ARGV, 9 + kept))
   end
 else
-  local doc = ARGV[8 + kept]
+  local doc = ARGV[9 + kept]
   if kept > 0 and rowType == 'string' then
     -- Unchanged TOAST columns keep their members of the stored document as text, byte for byte: decoding and
     -- encoding them (cjson) would round numbers to 14 digits, turn [] into {} and reorder keys. Defined here, so
@@ -170,7 +192,7 @@ else
       return redis.error_reply('WRONGTYPE key ' .. KEYS[1] .. ' holds a string that is not a JSON row this sink wrote')
     end
     local members = {}
-    for i = 8, 7 + kept do
+    for i = 9, 8 + kept do
       local member = old[ARGV[i]]
       if member then members[#members + 1] = member end
     end
