@@ -84,8 +84,8 @@ class ChangeFeedIT {
                 orders.create(105, orders.row("id", 7, "name", "not fed")));
 
         putAndSettle(task, history);
-        List<String> expected = List.of("99-100 c public.users:1 a", "100-101 c public.users:2 b",
-                "101-102 u public.users:1 a2", "102-103 u public.users:1 a3", "103-104 d public.users:2");
+        List<String> expected = List.of("99-201 c public.users:1 a", "100-203 c public.users:2 b",
+                "101-204 u public.users:1 a2", "102-206 u public.users:1 a3", "103-208 d public.users:2");
         assertThat(feed(USERS_FEED)).as("snapshot rows and tombstones are not changes").isEqualTo(expected);
         assertThat(commands.hget("public.users:1", "name")).isEqualTo("a3");
 
@@ -118,7 +118,7 @@ class ChangeFeedIT {
         putAndSettle(task, List.of(users.create(300, user(1, "a")), users.truncate(301)));
         putAndSettle(task, List.of(users.truncate(301)));
 
-        assertThat(feed(USERS_FEED)).containsExactly("299-300 c public.users:1 a", "300-301 t null");
+        assertThat(feed(USERS_FEED)).containsExactly("299-601 c public.users:1 a", "300-602 t null");
         assertThat(commands.exists("public.users:1")).isZero();
     }
 }

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -25,6 +26,8 @@ import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.testing.PostgresServer;
 import io.github.pgredis.sink.testing.RedisServer;
 import io.github.pgredis.sink.testing.RedisServerExtension;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.sync.RedisCommands;
 
 /** PostgreSQL → Debezium (pgoutput) → Kafka → this sink → Redis, all real processes. */
@@ -35,6 +38,7 @@ class PostgresToRedisIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SOURCE = "pg-source";
     private static final String SINK = "redis-sink";
+    private static final String FEED = "__pgr:feed:public.items";
     private static final String BIG_TEXT_SQL = "(SELECT string_agg(md5(i::text), '') FROM generate_series(1, 400) i)";
 
     private PostgresServer postgres;
@@ -53,6 +57,11 @@ class PostgresToRedisIT {
     }
 
 
+    private static List<String> feed(RedisCommands<String, String> commands) {
+        return commands.xrange(FEED, Range.create("-", "+")).stream()
+                .map(entry -> entry.getBody().get("op") + " " + entry.getBody().get("key")).toList();
+    }
+
     @Test
     void redisEqualsTheTableThroughChangesTypesToastAndAReplay(RedisServer redis) throws Exception {
         RedisCommands<String, String> commands = redis.commands();
@@ -64,7 +73,10 @@ class PostgresToRedisIT {
                         + "'{\"a\": 1}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{1,2,3}', 'short')");
 
         connect.configureConnector(SOURCE, postgres.debeziumConfig("pg", "public.items"));
-        connect.configureConnector(SINK, ConnectClusters.sinkConfig(redis.uri()));
+        Map<String, String> sink = ConnectClusters.sinkConfig(redis.uri());
+        sink.put("table.public.items.feed.enabled", "true");
+        sink.put("table.public.items.feed.content", "key");
+        connect.configureConnector(SINK, sink);
         await(WAIT, "the snapshot row reached Redis", () -> commands.exists("public.items:1") == 1);
 
         postgres.execute(
@@ -95,6 +107,11 @@ class PostgresToRedisIT {
         expected.put("public.items:30", new TreeMap<>(Map.of("id", "30", "name", "to be re-keyed")));
 
         await(WAIT, "Redis equals the table", () -> redis.hashes("public.items:*").equals(expected));
+        List<String> feed = List.of("c public.items:2", "c public.items:3", "c public.items:4", "u public.items:2",
+                "u public.items:1", "d public.items:3", "c public.items:30", "d public.items:4", "u public.items:1",
+                "u public.items:2");
+        assertThat(feed(commands)).as("the change feed: each change once, in commit order").isEqualTo(feed);
+        List<StreamMessage<String, String>> entries = commands.xrange(FEED, Range.create("-", "+"));
 
         long end = connect.kafka().consumeAll(WAIT.toMillis(), "pg.public.items").count();
         await(WAIT, "the sink committed the whole topic",
@@ -106,6 +123,8 @@ class PostgresToRedisIT {
         await(WAIT, "the replay was committed", () -> ConnectClusters.committedOffsetSum(connect, SINK) == end);
 
         assertThat(redis.hashes("public.items:*")).as("after a full replay, no deleted row is back").isEqualTo(expected);
+        assertThat(commands.xrange(FEED, Range.create("-", "+"))).as("after a full replay, the feed is unchanged")
+                .usingRecursiveFieldByFieldElementComparator().isEqualTo(entries);
         assertThat(commands.get("__pgr:v{public.items:4}")).as("delete marker").isNotNull();
     }
 

@@ -82,13 +82,18 @@ public final class ChangeWriter {
         if (feed == null) {
             return "";
         }
-        return (feed.content() == FeedContent.ROW ? "row " : "key ") + streamId(write.version()) + " "
-                + feedMaxLength + " " + feed.operation();
+        return (feed.content() == FeedContent.ROW ? "row " : "key ") + streamId(write.version(), feed.operation())
+                + " " + feedMaxLength + " " + feed.operation();
     }
 
-    /** A stream entry ID from a change's source position: commit position, then the change's own (both unsigned). */
-    static String streamId(ChangeVersion version) {
-        return Long.toUnsignedString(version.major()) + "-" + Long.toUnsignedString(version.minor());
+    /**
+     * A stream entry ID from a change's source position: the commit position, then twice the change's own, plus one
+     * for a create. Debezium gives a primary key update two events at one position, the old key's delete and then
+     * the new key's create; every other change has a position of its own.
+     */
+    static String streamId(ChangeVersion version, char operation) {
+        return Long.toUnsignedString(version.major()) + "-"
+                + Long.toUnsignedString(version.minor() * 2 + (operation == 'c' ? 1 : 0));
     }
 
     /**
@@ -96,7 +101,7 @@ public final class ChangeWriter {
      * is one the stream has (a replayed truncate).
      */
     public void appendTruncate(RedisSession session, String stream, ChangeVersion version) {
-        XAddArgs args = new XAddArgs().id(streamId(version)).maxlen(feedMaxLength).approximateTrimming();
+        XAddArgs args = new XAddArgs().id(streamId(version, 't')).maxlen(feedMaxLength).approximateTrimming();
         try {
             session.execute(session.commands().xadd(stream, args, Map.of("op", "t", "version", version.encode())));
         } catch (RedisCommandExecutionException e) {
