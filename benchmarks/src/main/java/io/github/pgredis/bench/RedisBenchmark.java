@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.pgredis.sink.redis.LuaScript;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
 import io.github.pgredis.sink.testing.RedisServer;
 
 /**
@@ -33,9 +35,25 @@ final class RedisBenchmark {
         String sha = redis.commands().scriptLoad(LuaScript.APPLY_CHANGE.source());
         List<String> command = new ArrayList<>(List.of("EVALSHA", sha, "2", "bench:row:__rand_int__",
                 "bench:v{row:__rand_int__}", "hash", "000020000__rand_int__0000000000000000",
-                "00000000__rand_int__", "604800000", "0"));
+                "00000000__rand_int__", "604800000", "upsert", "0", "", "0"));
         command.addAll(fieldsAndValues);
-        return run(command);
+        double rate = run(command);
+        // the arguments follow apply-change.lua's layout; a mismatch would be measured as errors or markers
+        if (!firstVersion().startsWith("00002")) {
+            throw new IllegalStateException("the guarded write stored no version: its arguments no longer match "
+                    + "apply-change.lua");
+        }
+        return rate;
+    }
+
+    /** A version the guarded write stored (plain HSET runs store none), or "". */
+    private String firstVersion() {
+        ScanArgs rows = ScanArgs.Builder.matches("bench:v{row:*").limit(1000);
+        KeyScanCursor<String> cursor = redis.commands().scan(rows);
+        while (cursor.getKeys().isEmpty() && !cursor.isFinished()) {
+            cursor = redis.commands().scan(cursor, rows);
+        }
+        return cursor.getKeys().isEmpty() ? "" : String.valueOf(redis.commands().get(cursor.getKeys().get(0)));
     }
 
     private double run(List<String> redisCommand) {

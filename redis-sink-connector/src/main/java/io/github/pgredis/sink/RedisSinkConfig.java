@@ -255,10 +255,11 @@ public final class RedisSinkConfig extends AbstractConfig {
     public static final boolean FEED_ENABLED_DEFAULT = false;
     private static final String FEED_ENABLED_DISPLAY = "Change feed";
     private static final String FEED_ENABLED_DOC = "Also append every applied change to the table's Redis Stream "
-            + "(<internal prefix>feed:<schema.table>), in the same script as the write, with the change's source "
-            + "position as the entry ID, so that a replay never appends a change twice. Snapshot rows, tombstones and "
-            + "records without a Debezium source position are not changes and are not appended. Needs the table's "
-            + "changes in one topic partition.";
+            + "(<internal prefix>feed:<schema.table>, with :epoch<N> for a version.epoch above 0), in the same script "
+            + "as the write, with the change's source position as the entry ID, so that a replay never appends a "
+            + "change twice. Snapshot rows, tombstones and records without a Debezium source position are not "
+            + "appended. Needs the table's changes in one topic partition; while any table is fed, a task sends a "
+            + "batch only once the one before is applied.";
 
     public static final String FEED_CONTENT = "feed.content";
     public static final String FEED_CONTENT_DEFAULT = "row";
@@ -614,6 +615,11 @@ public final class RedisSinkConfig extends AbstractConfig {
 
     public long feedMaxLength() {
         return feedMaxLength;
+    }
+
+    /** Whether any table's changes go to a change feed. */
+    public boolean feedsAnyTable() {
+        return defaults.feedEnabled() || tables.values().stream().anyMatch(TableSettings::feedEnabled);
     }
 
     public ValueFormat valueFormat() {

@@ -2,6 +2,7 @@ package io.github.pgredis.sink;
 
 import static io.github.pgredis.sink.testing.StubSinkTaskContext.putAndSettle;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +24,7 @@ import io.github.pgredis.sink.testing.RedisServerExtension;
 import io.github.pgredis.sink.testing.StubSinkTaskContext;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 
 /** The change feed on a real redis-server: one entry per applied change, in order, never twice. */
@@ -85,7 +87,7 @@ class ChangeFeedIT {
 
         putAndSettle(task, history);
         List<String> expected = List.of("99-201 c public.users:1 a", "100-203 c public.users:2 b",
-                "101-204 u public.users:1 a2", "102-206 u public.users:1 a3", "103-208 d public.users:2");
+                "101-205 u public.users:1 a2", "102-207 u public.users:1 a3", "103-208 d public.users:2");
         assertThat(feed(USERS_FEED)).as("snapshot rows and tombstones are not changes").isEqualTo(expected);
         assertThat(commands.hget("public.users:1", "name")).isEqualTo("a3");
 
@@ -96,6 +98,39 @@ class ChangeFeedIT {
         assertThat(commands.xrange(USERS_FEED, Range.create("-", "+")).get(0).getBody())
                 .containsEntry("version", ChangeVersion.ofSourcePosition(0, 99, 100).encode())
                 .containsEntry("row.id", "1");
+    }
+
+    @Test
+    void aReplayPastLostVersionKeysFindsItsEntriesInTheStreamAndAddsNone() {
+        RedisSinkTask task = start();
+        List<SinkRecord> history = List.of(users.create(110, user(1, "a")), users.update(111, user(1, "a"),
+                user(1, "b")), users.create(112, user(2, "c")));
+        putAndSettle(task, history);
+        List<String> before = feed(USERS_FEED);
+        commands.del("__pgr:v{public.users:1}", "__pgr:v{public.users:2}");
+
+        putAndSettle(task, history);
+
+        assertThat(feed(USERS_FEED)).isEqualTo(before).hasSize(3);
+    }
+
+    @Test
+    void aChangeBelowTheStreamsLastThatItNeverHeldFailsTheTaskInsteadOfVanishing() {
+        RedisSinkTask task = start("errors.tolerance", "none");
+        commands.xadd(USERS_FEED, new XAddArgs().id("999999-1"), Map.of("op", "u", "key", "elsewhere"));
+
+        assertThatThrownBy(() -> putAndSettle(task, List.of(users.create(120, user(1, "a")))))
+                .hasStackTraceContaining("FEEDGAP").hasStackTraceContaining("public.users:1");
+    }
+
+    @Test
+    void eachVersionEpochHasAStreamOfItsOwn() {
+        RedisSinkTask task = start(RedisSinkConfig.VERSION_EPOCH, "3");
+
+        putAndSettle(task, List.of(users.create(130, user(1, "a"))));
+
+        assertThat(feed(USERS_FEED + ":epoch3")).containsExactly("129-261 c public.users:1 a");
+        assertThat(commands.exists(USERS_FEED)).isZero();
     }
 
     @Test
@@ -118,7 +153,7 @@ class ChangeFeedIT {
         putAndSettle(task, List.of(users.create(300, user(1, "a")), users.truncate(301)));
         putAndSettle(task, List.of(users.truncate(301)));
 
-        assertThat(feed(USERS_FEED)).containsExactly("299-601 c public.users:1 a", "300-602 t null");
+        assertThat(feed(USERS_FEED)).containsExactly("299-601 c public.users:1 a", "300-603 t null");
         assertThat(commands.exists("public.users:1")).isZero();
     }
 }

@@ -66,8 +66,10 @@ public final class ChangeApplier {
                     truncate(session, event);
                 } else {
                     RowWrite write = toWrite(event);
-                    // a change for a feed stays a write of its own, in order: each one is appended
-                    segment.merge(write.feed() == null ? write.key() : new Object(), write, RowWrite::followedBy);
+                    // every write of a fed table stays a write of its own, in order: each change is appended
+                    boolean alone = write.feed() != null
+                            || tables.apply(event.schemaName(), event.tableName()).feedEnabled();
+                    segment.merge(alone ? new Object() : write.key(), write, RowWrite::followedBy);
                 }
             } catch (RecordException e) {
                 batch.fail(record, e);
@@ -113,8 +115,12 @@ public final class ChangeApplier {
             return write;
         }
         char operation = event.isCreate() ? 'c' : event.isUpdate() ? 'u' : 'd';
-        return write.fed(new RowWrite.FeedEntry(internalKeys.feed(event.schemaName() + "." + event.tableName()),
-                row == null ? FeedContent.KEY : table.feedContent(), operation));
+        return write.fed(new RowWrite.FeedEntry(feedOf(event), row == null ? FeedContent.KEY : table.feedContent(),
+                operation));
+    }
+
+    private String feedOf(ChangeEvent event) {
+        return internalKeys.feed(event.schemaName() + "." + event.tableName(), event.version().epoch());
     }
 
     /** Whether the table's changes go to its change feed: only changes that carry a source position can. */
@@ -162,8 +168,7 @@ public final class ChangeApplier {
         try {
             writer.truncate(session, prefix, event.version(), event.offset());
             if (fed(table, event)) {
-                writer.appendTruncate(session, internalKeys.feed(event.schemaName() + "." + event.tableName()),
-                        event.version());
+                writer.appendTruncate(session, feedOf(event), event.version());
             }
         } catch (RuntimeException e) {
             throw new RedisWriteException("Redis failed the truncate in " + ChangeEvent.describe(event.record())

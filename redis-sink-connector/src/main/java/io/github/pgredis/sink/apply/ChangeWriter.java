@@ -1,6 +1,7 @@
 package io.github.pgredis.sink.apply;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -88,12 +89,13 @@ public final class ChangeWriter {
 
     /**
      * A stream entry ID from a change's source position: the commit position, then twice the change's own, plus one
-     * for a create. Debezium gives a primary key update two events at one position, the old key's delete and then
-     * the new key's create; every other change has a position of its own.
+     * unless it is a delete. Debezium gives a primary key update two events at one position, the old key's delete
+     * and then the new key's create (which a flattened record without __op shows as an update); every other change
+     * has a position of its own.
      */
     static String streamId(ChangeVersion version, char operation) {
         return Long.toUnsignedString(version.major()) + "-"
-                + Long.toUnsignedString(version.minor() * 2 + (operation == 'c' ? 1 : 0));
+                + Long.toUnsignedString(version.minor() * 2 + (operation == 'd' ? 0 : 1));
     }
 
     /**
@@ -103,7 +105,10 @@ public final class ChangeWriter {
     public void appendTruncate(RedisSession session, String stream, ChangeVersion version) {
         XAddArgs args = new XAddArgs().id(streamId(version, 't')).maxlen(feedMaxLength).approximateTrimming();
         try {
-            session.execute(session.commands().xadd(stream, args, Map.of("op", "t", "version", version.encode())));
+            Map<String, String> entry = new LinkedHashMap<>();
+            entry.put("op", "t");
+            entry.put("version", version.encode());
+            session.execute(session.commands().xadd(stream, args, entry));
         } catch (RedisCommandExecutionException e) {
             if (e.getMessage() == null || !e.getMessage().contains("equal or smaller")) {
                 throw e;

@@ -38,15 +38,17 @@ public final class ChangeSink {
     private final DeadLetters deadLetters;
     private final RetryBackoff backoff;
     private final ServerFence fence;
-    private final SendPipeline pipeline = new SendPipeline();
+    private final SendPipeline pipeline;
     private final OffsetLedger ledger = new OffsetLedger();
     private final Set<TopicPartition> assigned = new HashSet<>();
     private final Set<TopicPartition> pendingRewind = new HashSet<>();
     private RuntimeException deferredFailure;
 
+    /** {@code oneBatchAtATime}: settle each batch before sending the next (for change feeds). */
     public ChangeSink(RedisTarget target, SinkTaskContext context, boolean errorsTolerated, RetryBackoff backoff,
-            Time time) {
+            Time time, boolean oneBatchAtATime) {
         this.target = target;
+        this.pipeline = new SendPipeline(oneBatchAtATime);
         this.context = context;
         this.deadLetters = new DeadLetters(context.errantRecordReporter(), errorsTolerated);
         this.backoff = backoff;

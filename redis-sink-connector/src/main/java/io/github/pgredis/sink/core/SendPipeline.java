@@ -25,6 +25,17 @@ final class SendPipeline {
      */
     static final int MAX_IN_FLIGHT = 2;
 
+    private final int maxInFlight;
+
+    /**
+     * A pipeline of up to {@link #MAX_IN_FLIGHT} batches, or of one when {@code oneAtATime}: then a batch is sent
+     * only after every reply of the one before came back, so a batch that failed is sent again before any later
+     * change reaches Redis (which a change feed needs: a stream cannot take an entry below its last).
+     */
+    SendPipeline(boolean oneAtATime) {
+        this.maxInFlight = oneAtATime ? 1 : MAX_IN_FLIGHT;
+    }
+
     private record InFlight(RedisTarget.SentBatch batch, Map<TopicPartition, Long> offsets,
             RedisTarget.Reply offsetsReply) {
     }
@@ -42,7 +53,7 @@ final class SendPipeline {
 
     /** Whether the oldest batch must be checked before more is sent (for an empty delivery: before anything). */
     boolean mustSettle(boolean idle) {
-        return inFlight.size() >= (idle ? 1 : MAX_IN_FLIGHT);
+        return inFlight.size() >= (idle ? 1 : maxInFlight);
     }
 
     /** The records to send now: those Redis failed, then the new ones. */

@@ -57,9 +57,12 @@ public final class InternalKeys {
         return prefix + "reads:" + table + ":" + bucketStartMs / READ_BUCKET_MS;
     }
 
-    /** The table's change feed: a stream of the changes the sink applied to it. */
-    public String feed(String table) {
-        return prefix + "feed:" + table;
+    /**
+     * The table's change feed: a stream of the changes the sink applied to it. Each version.epoch has a stream of
+     * its own, since a new epoch's source positions may start below the last one's.
+     */
+    public String feed(String table, int epoch) {
+        return prefix + "feed:" + table + (epoch == 0 ? "" : ":epoch" + epoch);
     }
 
     /** What the sink's adaptive mode decided for the table, for operators to read. */

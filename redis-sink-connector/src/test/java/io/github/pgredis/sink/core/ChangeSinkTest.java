@@ -37,7 +37,7 @@ class ChangeSinkTest {
     private final FakeRedisTarget redis = new FakeRedisTarget();
     private final StubSinkTaskContext context = new StubSinkTaskContext(Map.of());
     private final ChangeSink sink = new ChangeSink(redis, context, true,
-            new RetryBackoff(10, 100, -1, time), time);
+            new RetryBackoff(10, 100, -1, time), time, false);
 
     private static SinkRecord record(int partition, long offset) {
         return new SinkRecord(TOPIC, partition, null, "k" + offset, null, "v" + partition + "@" + offset, offset);
@@ -78,6 +78,23 @@ class ChangeSinkTest {
                 .containsExactly(3L, 4L, 5L, 6L, 7L);
         assertThat(committed(P0)).isEqualTo(8);
         assertThat(redis.stored).containsEntry(P0, 8L);
+    }
+
+    /** What a change feed needs: no later batch reaches Redis while an earlier one may have failed. */
+    @Test
+    void oneBatchAtATimeNeverSendsABatchBeforeTheOneBeforeItIsKnownApplied() {
+        ChangeSink oneAtATime = new ChangeSink(redis, context, true, new RetryBackoff(10, 100, -1, time), time, true);
+        oneAtATime.open(List.of(P0));
+        redis.batchFailures.add(oom());
+        oneAtATime.put(records(0, 0, 3));
+
+        assertThatThrownBy(() -> oneAtATime.put(records(0, 3, 6))).isInstanceOf(RetriableException.class);
+        assertThat(redis.sent).as("the second batch waited for the first").hasSize(1);
+        oneAtATime.put(records(0, 3, 6));
+        oneAtATime.put(List.of());
+
+        assertThat(redis.sent.get(1)).extracting(SinkRecord::kafkaOffset).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(redis.applied).extracting(SinkRecord::kafkaOffset).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
     }
 
     @Test
