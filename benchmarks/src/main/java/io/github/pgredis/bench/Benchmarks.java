@@ -19,8 +19,8 @@ import io.github.pgredis.sink.testing.RegistryServer;
 /**
  * Every benchmark in one run on one machine, ending with {@code RESULT <name> <value> <unit>} lines
  * (docs/benchmarks.md). Sizes: -Dbench.changes (1000000), -Dbench.keys (10000), -Dbench.bigKeys (1000000),
- * -Dbench.cacheRows (100000), -Dbench.cacheSeconds per strategy (45); -Dbench.only=throughput, latency or cache
- * runs one part.
+ * -Dbench.cacheRows (100000), -Dbench.cacheSeconds per strategy (45); -Dbench.only=throughput, latency, feed or
+ * cache runs one part.
  */
 public final class Benchmarks {
     private static final int PARTITIONS = 4;
@@ -61,6 +61,16 @@ public final class Benchmarks {
         }
         if (only.isEmpty() || only.equals("latency")) {
             latency();
+        }
+        if (only.isEmpty() || only.equals("feed")) {
+            try (RedisServer redis = RedisServer.start()) {
+                EmbeddedConnectCluster connect = ConnectClusters.start("bench-feed", 1);
+                try {
+                    feed(connect, redis, changes, keys);
+                } finally {
+                    connect.stop();
+                }
+            }
         }
         if (only.isEmpty() || only.equals("cache")) {
             cache(Integer.getInteger("bench.cacheRows", 100_000), Integer.getInteger("bench.cacheSeconds", 45));
@@ -153,6 +163,25 @@ public final class Benchmarks {
         }
     }
 
+    /**
+     * What the change feed costs: the sink over one topic partition (a feed needs a table's changes in one) with and
+     * without feed.enabled (key content); the fed run also settles each batch before sending the next.
+     */
+    private void feed(EmbeddedConnectCluster connect, RedisServer redis, long changes, int keys) throws Exception {
+        String topic = OrderRows.TOPIC + "_1_partition";
+        progress("loading " + changes + " changes of " + keys + " rows into " + topic);
+        TopicLoader.load(connect, topic, 1, new OrderRows(keys), changes, WireFormat.json());
+        Runner runner = new Runner(connect, redis);
+        runner.sink(topic, WireFormat.json(), "hash", 1, changes, keys);
+        Run plain = runner.sink(topic, WireFormat.json(), "hash", 1, changes, keys);
+        Run fed = runner.sink(topic, WireFormat.json(), "hash", 1, changes, keys,
+                Map.of("feed.enabled", "true", "feed.content", "key", "feed.max.length", Long.toString(changes)));
+        result("sink_hash_1partition", plain.rate(), "records/s");
+        result("sink_hash_feed_1partition", fed.rate(), "records/s");
+        result("sink_feed_vs_plain_ratio", fed.rate() / plain.rate(), "ratio");
+        result("redis_micros_per_write_sink_hash_feed", fed.redisMicrosPerWrite(), "us");
+    }
+
     /** Where a run's CPU went: on 2 shared cores the sum bounds the rate. */
     private void cpuPerRecord(String name, Run run) {
         result("cpu_us_per_record_jvm_" + name, run.measurement().jvmCpuMicrosPerRecord(), "us");
@@ -180,14 +209,21 @@ public final class Benchmarks {
         }
 
         Run sink(String topic, WireFormat wire, String valueFormat, int tasks, long changes, int keys) {
+            return sink(topic, wire, valueFormat, tasks, changes, keys, Map.of());
+        }
+
+        Run sink(String topic, WireFormat wire, String valueFormat, int tasks, long changes, int keys,
+                Map<String, String> settings) {
             Map<String, String> config = ConnectClusters.sinkConfig(redis.uri());
+            config.putAll(settings);
             config.remove("topics.regex");
             config.put("topics", topic);
             config.put("tasks.max", Integer.toString(tasks));
             config.put("value.format", valueFormat);
             config.putAll(wire.converterSettings());
-            progress("our sink, " + valueFormat + ", " + tasks + " task(s) over " + topic);
-            return measure("sink-" + valueFormat + "-" + tasks + "-" + topic, config, changes, keys, valueFormat);
+            progress("our sink, " + valueFormat + ", " + tasks + " task(s) over " + topic + " " + settings);
+            return measure("sink-" + valueFormat + "-" + tasks + "-" + topic + (settings.isEmpty() ? "" : "-feed"),
+                    config, changes, keys, valueFormat);
         }
 
         Run strategy(String topic, WireFormat wire, String strategy, int tasks, long changes, int keys) {
