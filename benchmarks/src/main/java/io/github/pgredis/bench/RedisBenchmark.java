@@ -7,8 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.pgredis.sink.redis.LuaScript;
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScriptOutputType;
 import io.github.pgredis.sink.testing.RedisServer;
 
 /**
@@ -37,23 +36,25 @@ final class RedisBenchmark {
                 "bench:v{row:__rand_int__}", "hash", "000020000__rand_int__0000000000000000",
                 "00000000__rand_int__", "604800000", "upsert", "0", "", "0"));
         command.addAll(fieldsAndValues);
-        double rate = run(command);
-        // the arguments follow apply-change.lua's layout; a mismatch would be measured as errors or markers
-        if (!firstVersion().startsWith("00002")) {
-            throw new IllegalStateException("the guarded write stored no version: its arguments no longer match "
-                    + "apply-change.lua");
-        }
-        return rate;
+        checkLayout(sha, command);
+        return run(command);
     }
 
-    /** A version the guarded write stored (plain HSET runs store none), or "". */
-    private String firstVersion() {
-        ScanArgs rows = ScanArgs.Builder.matches("bench:v{row:*").limit(1000);
-        KeyScanCursor<String> cursor = redis.commands().scan(rows);
-        while (cursor.getKeys().isEmpty() && !cursor.isFinished()) {
-            cursor = redis.commands().scan(cursor, rows);
+    /**
+     * One call of the benchmark's command with its random parts filled in, before the run: it must store a version,
+     * or the arguments no longer follow apply-change.lua's layout and the run would measure errors or markers.
+     */
+    private void checkLayout(String sha, List<String> command) {
+        List<String> filled = command.stream().map(part -> part.replace("__rand_int__", "000000000001")).toList();
+        String[] keys = filled.subList(3, 5).toArray(String[]::new);
+        String[] args = filled.subList(5, filled.size()).toArray(String[]::new);
+        Object reply = redis.commands().evalsha(sha, ScriptOutputType.INTEGER, keys, args);
+        String version = redis.commands().get(keys[1]);
+        redis.commands().del(keys);
+        if (!Long.valueOf(1).equals(reply) || version == null || !version.startsWith("00002")) {
+            throw new IllegalStateException("the guarded write stored no version (reply " + reply + "): its "
+                    + "arguments no longer follow apply-change.lua");
         }
-        return cursor.getKeys().isEmpty() ? "" : String.valueOf(redis.commands().get(cursor.getKeys().get(0)));
     }
 
     private double run(List<String> redisCommand) {

@@ -121,6 +121,27 @@ class ChangeFeedIT {
 
         assertThatThrownBy(() -> putAndSettle(task, List.of(users.create(120, user(1, "a")))))
                 .hasStackTraceContaining("FEEDGAP").hasStackTraceContaining("public.users:1");
+        assertThat(commands.exists("public.users:1", "__pgr:v{public.users:1}")).as("nothing written").isZero();
+
+        RedisSinkTask restarted = start("errors.tolerance", "none");
+        assertThatThrownBy(() -> putAndSettle(restarted, List.of(users.create(120, user(1, "a")))))
+                .as("a restart does not go on past the gap").hasStackTraceContaining("FEEDGAP");
+    }
+
+    @Test
+    void aJsonMergeOfUnchangedToastColumnsAddsItsEntryOnlyOnceTheMergeSucceeded() {
+        RedisSinkTask task = start(RedisSinkConfig.VALUE_FORMAT, "json", "errors.tolerance", "all");
+        putAndSettle(task, List.of(users.create(140, users.row("id", 1, "name", "a", "email", "a@x.org"))));
+        putAndSettle(task, List.of(users.update(141, null,
+                users.row("id", 1, "name", "b", "email", RedisSinkConfig.TOAST_PLACEHOLDER_DEFAULT))));
+        commands.set("public.users:2", "not a json row");
+        commands.set("__pgr:v{public.users:2}", ChangeVersion.ofSourcePosition(0, 1, 2).encode() + "0".repeat(16));
+        putAndSettle(task, List.of(users.update(142, null,
+                users.row("id", 2, "name", "c", "email", RedisSinkConfig.TOAST_PLACEHOLDER_DEFAULT))));
+
+        assertThat(commands.get("public.users:1")).contains("\"b\"", "a@x.org");
+        assertThat(feed(USERS_FEED)).extracting(entry -> entry.substring(entry.indexOf(' ') + 1))
+                .as("the refused merge of key 2 has no entry").containsExactly("c public.users:1", "u public.users:1");
     }
 
     @Test

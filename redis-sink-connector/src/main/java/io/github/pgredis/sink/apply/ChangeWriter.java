@@ -1,6 +1,7 @@
 package io.github.pgredis.sink.apply;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import io.github.pgredis.sink.redis.LuaScript;
 import io.github.pgredis.sink.redis.RedisSession;
 import io.github.pgredis.sink.redis.InternalKeys;
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
@@ -99,21 +101,53 @@ public final class ChangeWriter {
     }
 
     /**
-     * Appends a truncate to the table's change feed, after its keys are gone; an entry at or below the stream's last
-     * is one the stream has (a replayed truncate).
+     * Appends a truncate to the table's change feed, after its keys are gone. A truncate is not version-guarded, so a
+     * replay appends it again: an ID the stream holds or trimmed away is one it has; one it is past without holding
+     * is a gap (FEEDGAP), as in apply-change.lua.
      */
     public void appendTruncate(RedisSession session, String stream, ChangeVersion version) {
-        XAddArgs args = new XAddArgs().id(streamId(version, 't')).maxlen(feedMaxLength).approximateTrimming();
+        String id = streamId(version, 't');
+        XAddArgs args = new XAddArgs().id(id).maxlen(feedMaxLength).approximateTrimming();
+        Map<String, String> entry = new LinkedHashMap<>();
+        entry.put("op", "t");
+        entry.put("version", version.encode());
         try {
-            Map<String, String> entry = new LinkedHashMap<>();
-            entry.put("op", "t");
-            entry.put("version", version.encode());
             session.execute(session.commands().xadd(stream, args, entry));
         } catch (RedisCommandExecutionException e) {
             if (e.getMessage() == null || !e.getMessage().contains("equal or smaller")) {
                 throw e;
             }
+            if (!streamHolds(session, stream, id)) {
+                throw new RedisCommandExecutionException("FEEDGAP change feed " + stream + " is past the truncate "
+                        + id + " but lacks it; rename or delete the stream to go on");
+            }
         }
+    }
+
+    private static boolean streamHolds(RedisSession session, String stream, String id) {
+        if (!session.execute(session.commands().xrange(stream, Range.create(id, id))).isEmpty()) {
+            return true;
+        }
+        List<Object> info = session.execute(session.commands().xinfoStream(stream));
+        Map<String, Object> fields = new HashMap<>();
+        for (int i = 0; i + 1 < info.size(); i += 2) {
+            fields.put(String.valueOf(info.get(i)), info.get(i + 1));
+        }
+        Object deleted = fields.get("max-deleted-entry-id");
+        if (deleted != null) {
+            return compareIds(id, String.valueOf(deleted)) <= 0;
+        }
+        Object first = fields.get("first-entry");
+        return !(first instanceof List<?> entry) || entry.isEmpty()
+                || compareIds(id, String.valueOf(entry.get(0))) < 0;
+    }
+
+    /** Stream IDs compared as pairs of unsigned 64-bit numbers. */
+    static int compareIds(String a, String b) {
+        String[] x = a.split("-");
+        String[] y = b.split("-");
+        int c = Long.compareUnsigned(Long.parseUnsignedLong(x[0]), Long.parseUnsignedLong(y[0]));
+        return c != 0 ? c : Long.compareUnsigned(Long.parseUnsignedLong(x[1]), Long.parseUnsignedLong(y[1]));
     }
 
     private String[] upsertArguments(RowWrite write, String version, String position, String feed) {

@@ -33,7 +33,7 @@ public enum RedisFailure {
             Map.entry("NOREPLICAS", TRANSIENT),
             Map.entry("WRONGTYPE", RECORD),
             Map.entry("NOSCRIPT", SCRIPT_MISSING),
-            Map.entry("RUNID_CHANGED", SERVER_REPLACED), Map.entry("FEEDGAP", FATAL),
+            Map.entry("RUNID_CHANGED", SERVER_REPLACED), Map.entry("FEEDGAP", FATAL), Map.entry("FEEDTYPE", FATAL),
             Map.entry("NOAUTH", FATAL), Map.entry("WRONGPASS", FATAL), Map.entry("NOPERM", FATAL),
             // a standalone connection to a Redis Cluster node: the URI names the wrong kind of server
             Map.entry("MOVED", FATAL), Map.entry("ASK", FATAL));

@@ -11,9 +11,9 @@
 --   keeps what the row has left
 -- ARGV[7] the change feed entry, empty for none: "<key|row> <stream id> <max length> <op letter>"; KEYS[3] is then
 --   the table's stream. The entry (op, key, version, and for row the row: hash fields as row.<column>, a json
---   document as row) is added with the change's source position as its ID, after the write and in the same script,
---   so the stream shows exactly the changes applied. An ID the stream holds (or has trimmed) is a change it has; one
---   below its last that it never held is a gap, refused with FEEDGAP.
+--   document as row) is added with the change's source position as its ID, in the same script as the write, so the
+--   stream shows exactly the changes applied. An ID the stream holds (or has trimmed) is a change it has; one below
+--   its last that it never held is a gap, refused with FEEDGAP before anything is written.
 -- hash and json: ARGV[8] = n, ARGV[9 .. 8+n] the columns whose old value is kept (unchanged TOAST columns),
 --   then for hash the field/value pairs of the row, for json the row document without the kept columns.
 -- The version key holds the version (37) followed by the Kafka offset (16) of the change that wrote it. It lasts as
@@ -55,43 +55,78 @@ if rowType ~= 'none' and not allowed then
   return redis.error_reply('WRONGTYPE key ' .. KEYS[1] .. ' holds a ' .. rowType .. ', not a row this sink wrote')
 end
 
--- The change feed's entry, added after the write (a script is not rolled back, so nothing may fail after it): nil
--- when added or when the stream has it (its ID exists, or was trimmed away), else the error.
-local appendFeed
+-- The change feed. Every decision is taken before the first write, since a script is not rolled back: a stream that
+-- is not a stream, or a change the stream lacks although it is past it (FEEDGAP), is refused with nothing written.
+-- The entry is added as the first write; only a JSON merge of unchanged TOAST members, which may still refuse the
+-- change, adds it after the write (feedLater).
+local feedLater
 if ARGV[7] ~= '' then
-  appendFeed = function()
-    local content, id, maxlen, letter = string.match(ARGV[7], '^(%a+) (%S+) (%d+) (%a)$')
-    local entry = {'op', letter, 'key', KEYS[1], 'version', ARGV[2]}
-    if content == 'row' and op == 'hash' then
-      for i = 9 + tonumber(ARGV[8]), #ARGV, 2 do
-        entry[#entry + 1] = 'row.' .. ARGV[i]
-        entry[#entry + 1] = ARGV[i + 1]
-      end
-    elseif content == 'row' and op == 'json' then
-      entry[#entry + 1] = 'row'
-      entry[#entry + 1] = ARGV[9 + tonumber(ARGV[8])]
+  local content, id, maxlen, letter = string.match(ARGV[7], '^(%a+) (%S+) (%d+) (%a)$')
+  local entry = {KEYS[3], 'MAXLEN', '~', maxlen, id, 'op', letter, 'key', KEYS[1], 'version', ARGV[2]}
+  if content == 'row' and op == 'hash' then
+    for i = 9 + tonumber(ARGV[8]), #ARGV, 2 do
+      entry[#entry + 1] = 'row.' .. ARGV[i]
+      entry[#entry + 1] = ARGV[i + 1]
     end
-    local added = redis.pcall('XADD', KEYS[3], 'MAXLEN', '~', maxlen, id, unpack(entry))
-    if type(added) ~= 'table' or not added.err then return nil end
-    if not string.find(added.err, 'equal or smaller', 1, true) then return redis.error_reply(added.err) end
-    if #redis.call('XRANGE', KEYS[3], id, id) > 0 then return nil end
-    -- not there: trimmed away (at or below the highest ID the stream ever deleted), or never added
-    local maxDeleted = '0-0'
+  elseif content == 'row' and op == 'json' then
+    entry[#entry + 1] = 'row'
+    entry[#entry + 1] = ARGV[9 + tonumber(ARGV[8])]
+  end
+
+  -- stream IDs (unsigned 64-bit decimals, no leading zeros) compared
+  local function below(a, b)
+    local aMs, aSeq = string.match(a, '^(%d+)-(%d+)$')
+    local bMs, bSeq = string.match(b, '^(%d+)-(%d+)$')
+    if aMs ~= bMs then
+      if #aMs ~= #bMs then return #aMs < #bMs end
+      return aMs < bMs
+    end
+    if #aSeq ~= #bSeq then return #aSeq < #bSeq end
+    return aSeq < bSeq
+  end
+
+  -- Whether the stream holds the entry (or trimmed it away); an error reply when it is past it without it.
+  local function holds()
+    local kind = redis.call('TYPE', KEYS[3])['ok']
+    if kind == 'none' then return false end
+    if kind ~= 'stream' then
+      return nil, redis.error_reply('FEEDTYPE change feed ' .. KEYS[3] .. ' holds a ' .. kind .. ', not a stream')
+    end
     local info = redis.call('XINFO', 'STREAM', KEYS[3])
-    for i = 1, #info - 1, 2 do
-      if info[i] == 'max-deleted-entry-id' then maxDeleted = info[i + 1] end
+    local fields = {}
+    for i = 1, #info - 1, 2 do fields[info[i]] = info[i + 1] end
+    if below(fields['last-generated-id'], id) then return false end
+    if #redis.call('XRANGE', KEYS[3], id, id) > 0 then return true end
+    local deleted = fields['max-deleted-entry-id']
+    if deleted then
+      if not below(deleted, id) then return true end
+    else
+      -- Redis 6 does not say what it trimmed: an ID below the first entry kept counts as trimmed
+      local first = fields['first-entry']
+      if not first or below(id, first[1]) then return true end
     end
-    local ms, seq = string.match(id, '^(%d+)-(%d+)$')
-    local deletedMs, deletedSeq = string.match(maxDeleted, '^(%d+)-(%d+)$')
-    -- unsigned 64-bit decimals compare as strings of equal length
-    local function below(a, b)
-      if #a ~= #b then return #a < #b end
-      return a < b
+    return nil, redis.error_reply('FEEDGAP change feed ' .. KEYS[3] .. ' is past change ' .. id .. ' of key '
+      .. KEYS[1] .. ' but lacks it: changes reached the stream out of order (more than one partition, a restored '
+      .. 'database without a raised version.epoch, a write of the batch before it that Redis failed); rename or '
+      .. 'delete the stream to go on')
+  end
+
+  if op == 'json' and ARGV[8] ~= '0' and rowType == 'string' then
+    local held, refused = holds()
+    if refused then return refused end
+    if not held then feedLater = entry end
+  else
+    local added = redis.pcall('XADD', unpack(entry))
+    if type(added) == 'table' and added.err then
+      if not string.find(added.err, 'equal or smaller', 1, true) then
+        if string.find(added.err, 'WRONGTYPE', 1, true) then
+          return redis.error_reply('FEEDTYPE change feed ' .. KEYS[3] .. ' is not a stream: ' .. added.err)
+        end
+        return redis.error_reply(added.err)
+      end
+      local _, refused = holds()
+      if refused then return refused end
     end
-    if below(ms, deletedMs) or (ms == deletedMs and not below(deletedSeq, seq)) then return nil end
-    return redis.error_reply('FEEDGAP change feed ' .. KEYS[3] .. ' is past change ' .. id .. ' of key ' .. KEYS[1]
-      .. ' but lacks it: changes reached the stream out of order (more than one partition, a restored database '
-      .. 'without a raised version.epoch); rename or delete the stream to go on')
   end
 end
 
@@ -104,7 +139,7 @@ if op == 'delete' or op == 'tombstone' or (mode == 'cached' and rowType == 'none
   local version = ARGV[2]
   if stored and string.sub(stored, 1, 37) > version then version = string.sub(stored, 1, 37) end
   redis.call('SET', KEYS[2], version .. position, 'PX', ARGV[4])
-  if appendFeed then return appendFeed() or 1 end
+  if feedLater then redis.call('XADD', unpack(feedLater)) end
   return 1
 end
 
@@ -235,7 +270,7 @@ end
 local ttl = ARGV[6]
 if ttl == '0' then
   redis.call('SET', KEYS[2], ARGV[2] .. position)
-  if appendFeed then return appendFeed() or 1 end
+  if feedLater then redis.call('XADD', unpack(feedLater)) end
   return 1
 end
 -- A refresh of a cached row keeps the time it has left: only readers (fills, sliding hits) keep it in Redis.
@@ -246,5 +281,5 @@ if mode == 'cached' then
 end
 redis.call('PEXPIRE', KEYS[1], left)
 redis.call('SET', KEYS[2], ARGV[2] .. position, 'PX', left + tonumber(ARGV[4]))
-if appendFeed then return appendFeed() or 1 end
+if feedLater then redis.call('XADD', unpack(feedLater)) end
 return 1
