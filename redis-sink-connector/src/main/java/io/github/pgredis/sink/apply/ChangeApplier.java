@@ -65,11 +65,10 @@ public final class ChangeApplier {
                     send(session, segment, batch);
                     truncate(session, event);
                 } else {
-                    RowWrite write = toWrite(event);
+                    TableSettings table = tables.apply(event.schemaName(), event.tableName());
+                    RowWrite write = toWrite(event, table);
                     // every write of a fed table stays a write of its own, in order: each change is appended
-                    boolean alone = write.feed() != null
-                            || tables.apply(event.schemaName(), event.tableName()).feedEnabled();
-                    segment.merge(alone ? new Object() : write.key(), write, RowWrite::followedBy);
+                    segment.merge(table.feedEnabled() ? new Object() : write.key(), write, RowWrite::followedBy);
                 }
             } catch (RecordException e) {
                 batch.fail(record, e);
@@ -85,8 +84,7 @@ public final class ChangeApplier {
      * as a delete and never rendered: a row that could not be stored still invalidates its key. In
      * update-if-cached (and adaptive while refreshing) a row that cannot be stored invalidates its key too.
      */
-    private RowWrite toWrite(ChangeEvent event) {
-        TableSettings table = tables.apply(event.schemaName(), event.tableName());
+    private RowWrite toWrite(ChangeEvent event, TableSettings table) {
         String key = table.keyTemplate().render(event);
         WriteMode mode = table.writeMode();
         if (mode == WriteMode.ADAPTIVE) {
