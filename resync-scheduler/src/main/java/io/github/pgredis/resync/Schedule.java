@@ -1,0 +1,22 @@
+package io.github.pgredis.resync;
+
+/** When re-syncs fall due: a series of instants, in epoch milliseconds. */
+interface Schedule {
+    /** The first run of the series strictly after {@code epochMs}. */
+    long nextAfter(long epochMs);
+
+    /**
+     * The last run of the series at or before {@code nowMs} and after {@code lastRunMs}, or -1 when none is due:
+     * runs that fell due while nothing ran are made up by one run, the latest.
+     */
+    default long latestDue(long lastRunMs, long nowMs) {
+        long due = nextAfter(lastRunMs);
+        if (due > nowMs) {
+            return -1;
+        }
+        for (long next = nextAfter(due); next <= nowMs; next = nextAfter(due)) {
+            due = next;
+        }
+        return due;
+    }
+}

@@ -1,0 +1,52 @@
+package io.github.pgredis.signal;
+
+import java.util.List;
+
+/**
+ * An incremental snapshot signal for Debezium's Kafka signal channel ({@code signal.enabled.channels} with
+ * {@code kafka}). Debezium reads partition 0 of {@code signal.kafka.topic} and acts on a record whose key is its
+ * {@code topic.prefix} and whose value is this JSON text; the id becomes the snapshot's correlation id, which its
+ * notifications carry.
+ */
+public record SnapshotSignal(String id, List<String> dataCollections) {
+    public SnapshotSignal {
+        if (dataCollections.isEmpty()) {
+            throw new IllegalArgumentException("a snapshot signal needs at least one data collection");
+        }
+        dataCollections = List.copyOf(dataCollections);
+    }
+
+    /** The record value: {@code {"id":..,"type":"execute-snapshot","data":{"data-collections":[..],"type":"INCREMENTAL"}}}. */
+    public String json() {
+        StringBuilder out = new StringBuilder(64 + 32 * dataCollections.size());
+        out.append("{\"id\":");
+        quote(out, id);
+        out.append(",\"type\":\"execute-snapshot\",\"data\":{\"data-collections\":[");
+        for (int i = 0; i < dataCollections.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            quote(out, dataCollections.get(i));
+        }
+        return out.append("],\"type\":\"INCREMENTAL\"}}").toString();
+    }
+
+    private static void quote(StringBuilder out, String text) {
+        out.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}
