@@ -3,12 +3,15 @@ package io.github.pgredis.sink;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.common.config.AbstractConfig;
@@ -47,6 +50,7 @@ public final class RedisSinkConfig extends AbstractConfig {
     private static final String GROUP_MAPPING = "Mapping";
     private static final String GROUP_CACHE = "Cache";
     private static final String GROUP_FEED = "Change feed";
+    private static final String GROUP_RESYNC = "Re-sync";
     private static final String GROUP_VERSIONING = "Versioning";
     private static final String GROUP_RETRIES = "Retries";
 
@@ -274,6 +278,34 @@ public final class RedisSinkConfig extends AbstractConfig {
     private static final String FEED_MAX_LENGTH_DOC = "About how many entries each table's stream keeps (XADD MAXLEN "
             + "~): older entries are trimmed.";
 
+    public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+    private static final String KAFKA_BOOTSTRAP_SERVERS_DISPLAY = "Kafka bootstrap servers";
+    private static final String KAFKA_BOOTSTRAP_SERVERS_DOC = "The Kafka cluster of the sink's topics, for what the "
+            + "sink reads and sends besides its records: a table topic's end offsets before a reconciliation, and the "
+            + "snapshot signals of schema changes. Further client settings (security.protocol, sasl.*, ssl.*) go in "
+            + "kafka.client.<setting>. Needed by snapshot.notification.topic and schema.change.signal.topic.";
+    /** The prefix of the settings handed to the sink's own Kafka clients. */
+    public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
+
+    public static final String SNAPSHOT_NOTIFICATION_TOPIC = "snapshot.notification.topic";
+    private static final String SNAPSHOT_NOTIFICATION_TOPIC_DISPLAY = "Debezium notification topic";
+    private static final String SNAPSHOT_NOTIFICATION_TOPIC_DOC = "Debezium's notification topic "
+            + "(notification.enabled.channels=sink, notification.sink.topic.name), also named in topics or "
+            + "topics.regex. Its records are read as notifications, not rows: once an incremental snapshot of a table "
+            + "has completed and the sink has applied the table's topic up to then, the keys of the table that neither "
+            + "the snapshot nor any change since its start wrote are removed (reconciliation). Needs the "
+            + "SnapshotNotificationPosition transform of the resync-scheduler plugin on the Debezium connector, "
+            + "Debezium's default topic names (<topic.prefix>.<schema>.<table>) and kafka.bootstrap.servers. Empty: "
+            + "off.";
+
+    public static final String SCHEMA_CHANGE_SIGNAL_TOPIC = "schema.change.signal.topic";
+    private static final String SCHEMA_CHANGE_SIGNAL_TOPIC_DISPLAY = "Schema change signal topic";
+    private static final String SCHEMA_CHANGE_SIGNAL_TOPIC_DOC = "Debezium's signal.kafka.topic. When a table's "
+            + "change events show other columns than before (a column dropped, added, renamed or retyped; Debezium "
+            + "sends the new schema with the table's next change), the sink asks Debezium for an incremental snapshot "
+            + "of the table through this topic, whose rows replace the stored ones whole, so that every row takes the "
+            + "new shape. Needs kafka.bootstrap.servers. Empty: off.";
+
     /** A key of earlier versions, refused with the name of its replacement so that keys never move silently. */
     private static final String REMOVED_KEY_TEMPLATE_OVERRIDES = "key.template.overrides";
 
@@ -309,6 +341,7 @@ public final class RedisSinkConfig extends AbstractConfig {
     private final long retryBackoffInitialMs;
     private final long retryBackoffMaxMs;
     private final long retryTimeoutMs;
+    private final Map<String, Object> kafkaClientConfig;
 
     /** Parses the keys; problems that no single key's validator sees are in {@link #problems()}. */
     public RedisSinkConfig(Map<String, String> props) {
@@ -335,7 +368,41 @@ public final class RedisSinkConfig extends AbstractConfig {
         retryBackoffInitialMs = getLong(RETRY_BACKOFF_INITIAL_MS);
         retryBackoffMaxMs = getLong(RETRY_BACKOFF_MAX_MS);
         retryTimeoutMs = getLong(RETRY_TIMEOUT_MS);
+        kafkaClientConfig = kafkaClientConfig(props);
         checkTruncateCanFindTables();
+        checkResync(props);
+    }
+
+    private Map<String, Object> kafkaClientConfig(Map<String, String> props) {
+        Map<String, Object> client = new HashMap<>(originalsWithPrefix(KAFKA_CLIENT_PREFIX));
+        client.put("bootstrap.servers", getString(KAFKA_BOOTSTRAP_SERVERS));
+        client.putIfAbsent("client.id", "pgredis-" + connectorName(props));
+        return client;
+    }
+
+    private void checkResync(Map<String, String> props) {
+        String notifications = snapshotNotificationTopic();
+        boolean needsKafka = !notifications.isEmpty() || !schemaChangeSignalTopic().isEmpty();
+        if (needsKafka && getString(KAFKA_BOOTSTRAP_SERVERS).isBlank()) {
+            problems.add(new Problem(KAFKA_BOOTSTRAP_SERVERS, "set it to the Kafka cluster of the sink's topics: "
+                    + SNAPSHOT_NOTIFICATION_TOPIC + " and " + SCHEMA_CHANGE_SIGNAL_TOPIC + " need it"));
+        }
+        if (notifications.isEmpty()) {
+            return;
+        }
+        String topics = props.getOrDefault("topics", "");
+        String regex = props.getOrDefault("topics.regex", "");
+        boolean listed = Arrays.stream(topics.split(",")).map(String::trim).anyMatch(notifications::equals);
+        boolean matched = false;
+        try {
+            matched = !regex.isBlank() && Pattern.compile(regex).matcher(notifications).matches();
+        } catch (PatternSyntaxException e) {
+            // Connect reports a bad topics.regex on its own key
+        }
+        if (!listed && !matched) {
+            problems.add(new Problem(SNAPSHOT_NOTIFICATION_TOPIC, "the sink does not read topic '" + notifications
+                    + "': add it to topics (or make topics.regex match it)"));
+        }
     }
 
     /** The configuration, or a ConfigException naming every problem: what a connector or task starts with. */
@@ -553,6 +620,14 @@ public final class RedisSinkConfig extends AbstractConfig {
                 FEED_MAX_LENGTH_DOC, GROUP_FEED, ++order, Width.SHORT, FEED_MAX_LENGTH_DISPLAY);
 
         order = 0;
+        def.define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, "", Importance.MEDIUM, KAFKA_BOOTSTRAP_SERVERS_DOC,
+                GROUP_RESYNC, ++order, Width.LONG, KAFKA_BOOTSTRAP_SERVERS_DISPLAY);
+        def.define(SNAPSHOT_NOTIFICATION_TOPIC, Type.STRING, "", Importance.MEDIUM, SNAPSHOT_NOTIFICATION_TOPIC_DOC,
+                GROUP_RESYNC, ++order, Width.MEDIUM, SNAPSHOT_NOTIFICATION_TOPIC_DISPLAY);
+        def.define(SCHEMA_CHANGE_SIGNAL_TOPIC, Type.STRING, "", Importance.MEDIUM, SCHEMA_CHANGE_SIGNAL_TOPIC_DOC,
+                GROUP_RESYNC, ++order, Width.MEDIUM, SCHEMA_CHANGE_SIGNAL_TOPIC_DISPLAY);
+
+        order = 0;
         def.define(VERSION_EPOCH, Type.INT, VERSION_EPOCH_DEFAULT, Range.between(0, 0xFFFF), Importance.MEDIUM, VERSION_EPOCH_DOC,
                 GROUP_VERSIONING, ++order, Width.SHORT, VERSION_EPOCH_DISPLAY);
         def.define(VERSION_FIELD, Type.STRING, VERSION_FIELD_DEFAULT, Importance.LOW, VERSION_FIELD_DOC, GROUP_VERSIONING, ++order,
@@ -668,6 +743,19 @@ public final class RedisSinkConfig extends AbstractConfig {
 
     public long retryTimeoutMs() {
         return retryTimeoutMs;
+    }
+
+    public String snapshotNotificationTopic() {
+        return getString(SNAPSHOT_NOTIFICATION_TOPIC).trim();
+    }
+
+    public String schemaChangeSignalTopic() {
+        return getString(SCHEMA_CHANGE_SIGNAL_TOPIC).trim();
+    }
+
+    /** The settings of the sink's own Kafka clients: kafka.bootstrap.servers and the kafka.client.* settings. */
+    public Map<String, Object> kafkaClientConfig() {
+        return kafkaClientConfig;
     }
 
     /** The connector's name, which names the offsets the sink keeps in Redis. */

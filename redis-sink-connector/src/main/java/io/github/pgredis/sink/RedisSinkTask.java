@@ -15,10 +15,13 @@ import org.slf4j.LoggerFactory;
 import io.github.pgredis.sink.apply.AdaptiveModes;
 import io.github.pgredis.sink.apply.ChangeApplier;
 import io.github.pgredis.sink.apply.ChangeWriter;
+import io.github.pgredis.sink.apply.Reconciliation;
+import io.github.pgredis.sink.apply.SchemaChanges;
 import io.github.pgredis.sink.core.ChangeSink;
 import io.github.pgredis.sink.core.SessionTarget;
 import io.github.pgredis.sink.errors.RetryBackoff;
 import io.github.pgredis.sink.event.ChangeEventDecoder;
+import io.github.pgredis.sink.kafka.KafkaAccess;
 import io.github.pgredis.sink.mapping.RowRenderer;
 import io.github.pgredis.sink.redis.OffsetStore;
 import io.github.pgredis.sink.redis.InternalKeys;
@@ -32,6 +35,7 @@ public class RedisSinkTask extends SinkTask {
 
     private final Time time;
     private ChangeSink sink;
+    private KafkaAccess kafka;
 
     public RedisSinkTask() {
         this(Time.SYSTEM);
@@ -53,6 +57,14 @@ public class RedisSinkTask extends SinkTask {
         String connectorName = RedisSinkConfig.connectorName(props);
         OffsetStore offsetStore = new OffsetStore(config.internalKeyPrefix(), connectorName);
         InternalKeys internalKeys = new InternalKeys(config.internalKeyPrefix());
+        ChangeWriter writer = new ChangeWriter(config.valueFormat(), internalKeys, config.deleteMarkerRetentionMs(),
+                config.feedMaxLength());
+        kafka = new KafkaAccess(config.kafkaClientConfig());
+        Reconciliation reconciliation = config.snapshotNotificationTopic().isEmpty() ? null
+                : new Reconciliation(config.snapshotNotificationTopic(), config.versionEpoch(), internalKeys,
+                        connectorName, offsetStore, kafka, config::table, writer, time::milliseconds);
+        SchemaChanges schemaChanges = config.schemaChangeSignalTopic().isEmpty() ? null
+                : new SchemaChanges(config.schemaChangeSignalTopic(), kafka, internalKeys);
         ChangeApplier applier = new ChangeApplier(
                 new ChangeEventDecoder(config.versionEpoch(), config.versionField(),
                         config.flattenedMetadataPrefix()),
@@ -60,10 +72,9 @@ public class RedisSinkTask extends SinkTask {
                 new AdaptiveModes(internalKeys, config.adaptiveHysteresis(), config.adaptiveWindowMs(),
                         time::milliseconds),
                 new RowRenderer(config.valueFormat(), config.toastPlaceholder()),
-                new ChangeWriter(config.valueFormat(), internalKeys, config.deleteMarkerRetentionMs(),
-                        config.feedMaxLength()),
+                writer,
                 internalKeys,
-                config.truncateMode(), config.valueMaxBytes());
+                config.truncateMode(), config.valueMaxBytes(), reconciliation, schemaChanges);
         RetryBackoff backoff = new RetryBackoff(config.retryBackoffInitialMs(), config.retryBackoffMaxMs(),
                 config.retryTimeoutMs(), time);
         sink = new ChangeSink(new SessionTarget(config.redisSettings(), applier, offsetStore), context,
@@ -96,6 +107,9 @@ public class RedisSinkTask extends SinkTask {
     public void stop() {
         if (sink != null) {
             sink.stop();
+        }
+        if (kafka != null) {
+            kafka.close();
         }
         log.info("Redis sink task stopped");
     }

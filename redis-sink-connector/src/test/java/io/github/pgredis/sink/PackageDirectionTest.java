@@ -31,6 +31,7 @@ class PackageDirectionTest {
                 .layer("core").definedBy("io.github.pgredis.sink.core..")
                 .layer("apply").definedBy("io.github.pgredis.sink.apply..")
                 .layer("redis").definedBy("io.github.pgredis.sink.redis..")
+                .layer("kafka").definedBy("io.github.pgredis.sink.kafka..")
                 .layer("mapping").definedBy("io.github.pgredis.sink.mapping..")
                 .layer("event").definedBy("io.github.pgredis.sink.event..")
                 .layer("errors").definedBy("io.github.pgredis.sink.errors..")
@@ -39,6 +40,7 @@ class PackageDirectionTest {
                 .whereLayer("core").mayOnlyBeAccessedByLayers("connector")
                 .whereLayer("apply").mayOnlyBeAccessedByLayers("connector", "core")
                 .whereLayer("redis").mayOnlyBeAccessedByLayers("connector", "core", "apply")
+                .whereLayer("kafka").mayOnlyBeAccessedByLayers("connector", "apply")
                 .whereLayer("mapping").mayOnlyBeAccessedByLayers("connector", "core", "apply")
                 .whereLayer("event").mayOnlyBeAccessedByLayers("connector", "core", "apply", "mapping")
                 .whereLayer("errors").mayOnlyBeAccessedByLayers("connector", "core", "apply", "redis", "mapping",

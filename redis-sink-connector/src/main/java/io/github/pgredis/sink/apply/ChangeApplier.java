@@ -34,11 +34,17 @@ public final class ChangeApplier {
     private final InternalKeys internalKeys;
     private final TruncateMode truncateMode;
     private final long valueMaxBytes;
+    private final Reconciliation reconciliation;
+    private final SchemaChanges schemaChanges;
 
-    /** {@code tables} gives the settings of a table by schema and table name (either may be null). */
+    /**
+     * {@code tables} gives the settings of a table by schema and table name (either may be null);
+     * {@code reconciliation} and {@code schemaChanges} are null when off.
+     */
     public ChangeApplier(ChangeEventDecoder decoder, BiFunction<String, String, TableSettings> tables,
             AdaptiveModes adaptiveModes, RowRenderer renderer, ChangeWriter writer, InternalKeys internalKeys,
-            TruncateMode truncateMode, long valueMaxBytes) {
+            TruncateMode truncateMode, long valueMaxBytes, Reconciliation reconciliation,
+            SchemaChanges schemaChanges) {
         this.decoder = decoder;
         this.internalKeys = internalKeys;
         this.tables = tables;
@@ -47,6 +53,8 @@ public final class ChangeApplier {
         this.writer = writer;
         this.truncateMode = truncateMode;
         this.valueMaxBytes = valueMaxBytes;
+        this.reconciliation = reconciliation;
+        this.schemaChanges = schemaChanges;
     }
 
     /**
@@ -55,12 +63,20 @@ public final class ChangeApplier {
      */
     public PendingBatch send(RedisSession session, List<SinkRecord> records) {
         adaptiveModes.refreshIfDue(session);
+        whenIdle(session);
         PendingBatch batch = new PendingBatch(records);
         Map<Object, RowWrite> segment = new LinkedHashMap<>();
         for (SinkRecord record : records) {
             batch.advance(record);
             try {
+                if (reconciliation != null && reconciliation.isNotification(record)) {
+                    reconciliation.notification(session, record);
+                    continue;
+                }
                 ChangeEvent event = decoder.decode(record);
+                if (schemaChanges != null && event.row() != null) {
+                    schemaChanges.observe(session, event);
+                }
                 if (event.isTruncate()) {
                     send(session, segment, batch);
                     truncate(session, event);
@@ -77,6 +93,13 @@ public final class ChangeApplier {
         send(session, segment, batch);
         session.flush();
         return batch;
+    }
+
+    /** What is due whether or not records arrive: reconciliations whose table topics the sink has applied. */
+    public void whenIdle(RedisSession session) {
+        if (reconciliation != null) {
+            reconciliation.runDue(session);
+        }
     }
 
     /**

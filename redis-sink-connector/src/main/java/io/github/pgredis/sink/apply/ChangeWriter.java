@@ -216,6 +216,28 @@ public final class ChangeWriter {
         }
     }
 
+    /**
+     * Removes every row of a table whose version is below {@code startedAt}, the start of an incremental snapshot
+     * that has completed, encoded (reconcile-row.lua), one SCAN page at a time; returns how many rows it removed. A change
+     * applied meanwhile has a version at or above {@code startedAt}, so each key's check and removal, atomic in the
+     * script, never removes what a change wrote.
+     */
+    public long reconcile(RedisSession session, String tablePrefix, String startedAt) {
+        long[] removed = {0};
+        scan(session, tablePrefix, keys -> {
+            List<RedisFuture<Long>> replies = new ArrayList<>(keys.size());
+            for (String key : keys) {
+                replies.add(LuaScript.RECONCILE_ROW.call(session.commands(),
+                        new String[] {key, internalKeys.version(key)}, startedAt, retentionMs));
+            }
+            session.flush();
+            for (RedisFuture<Long> reply : replies) {
+                removed[0] += RedisSession.await(reply, session.timeoutMs());
+            }
+        });
+        return removed[0];
+    }
+
     private static void scan(RedisSession session, String keyPrefix, Consumer<List<String>> page) {
         ScanArgs match = ScanArgs.Builder.matches(KeyEscaping.globLiteral(keyPrefix) + "*").limit(SCAN_PAGE);
         ScanCursor cursor = ScanCursor.INITIAL;

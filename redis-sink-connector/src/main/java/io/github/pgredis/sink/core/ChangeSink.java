@@ -113,7 +113,9 @@ public final class ChangeSink {
         }
         if (fence.replacedWhileIdle(target)) {
             rewindAll();
+            return;
         }
+        target.whenIdle();
     }
 
     private void settleOldest() {

@@ -32,6 +32,9 @@ public interface RedisTarget extends AutoCloseable {
     /** Reads the server's identity again and adopts it; true when it is not the server checked before. */
     boolean serverReplaced();
 
+    /** Does what is due while no records arrive (reconciliations). */
+    void whenIdle();
+
     /** Loads the scripts again, after the server lost them. */
     void reloadScripts();
 

@@ -79,6 +79,11 @@ public final class SessionTarget implements RedisTarget {
     }
 
     @Override
+    public void whenIdle() {
+        applier.whenIdle(session());
+    }
+
+    @Override
     public void reloadScripts() {
         session().loadScripts();
     }

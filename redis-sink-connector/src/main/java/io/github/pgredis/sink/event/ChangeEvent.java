@@ -29,6 +29,15 @@ public final class ChangeEvent {
         this.version = version;
     }
 
+    /**
+     * An event that names only a table, as a truncate does: for what acts on a table as a whole, such as finding
+     * the start its key template gives all its keys.
+     */
+    public static ChangeEvent ofTable(String topic, String schemaName, String tableName) {
+        return new ChangeEvent(new SinkRecord(topic, 0, null, null, null, null, 0), Operation.TRUNCATE, List.of(),
+                null, schemaName, tableName, null);
+    }
+
     public SinkRecord record() {
         return record;
     }

@@ -70,6 +70,21 @@ public final class InternalKeys {
         return prefix + "adaptive:" + table;
     }
 
+    /** Per Debezium connector (its topic.prefix), the version at which its running incremental snapshot started. */
+    public String snapshotStarts() {
+        return prefix + "snapshot-starts";
+    }
+
+    /** The reconciliations the sink connector still owes, per table: snapshots that completed. */
+    public String reconciliations(String connectorName) {
+        return prefix + "reconcile:{" + connectorName + "}";
+    }
+
+    /** The version and shape (its columns) of the table's rows as the sink last saw them change. */
+    public String tableShape(String table) {
+        return prefix + "shape:" + table;
+    }
+
     private String sameSlot(String kind, String rowKey) {
         if (hasHashTag(rowKey)) {
             return prefix + kind + rowKey;

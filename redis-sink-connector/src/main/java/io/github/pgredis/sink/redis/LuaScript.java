@@ -16,6 +16,8 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 public final class LuaScript {
     public static final LuaScript APPLY_CHANGE = fromResource("apply-change.lua");
     public static final LuaScript RECORD_OFFSETS = fromResource("record-offsets.lua");
+    /** Removes a row that no change since an incremental snapshot started wrote. */
+    public static final LuaScript RECONCILE_ROW = fromResource("reconcile-row.lua");
     /** The cache client's read: the row, or a lease to fill it. */
     public static final LuaScript CACHE_READ = fromResource("cache-read.lua");
     /** The cache client's fill, through its lease. */

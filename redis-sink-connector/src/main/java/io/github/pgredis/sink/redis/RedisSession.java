@@ -1,6 +1,8 @@
 package io.github.pgredis.sink.redis;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -71,11 +73,12 @@ public final class RedisSession implements AutoCloseable {
     }
 
     public void loadScripts() {
-        RedisFuture<String> apply = commands.scriptLoad(LuaScript.APPLY_CHANGE.source());
-        RedisFuture<String> offsets = commands.scriptLoad(LuaScript.RECORD_OFFSETS.source());
+        List<RedisFuture<String>> loads = new ArrayList<>();
+        for (LuaScript script : List.of(LuaScript.APPLY_CHANGE, LuaScript.RECORD_OFFSETS, LuaScript.RECONCILE_ROW)) {
+            loads.add(commands.scriptLoad(script.source()));
+        }
         flush();
-        await(apply, timeoutMs);
-        await(offsets, timeoutMs);
+        loads.forEach(load -> await(load, timeoutMs));
     }
 
     private String fetchRunId() {

@@ -94,6 +94,10 @@ final class FakeRedisTarget implements RedisTarget {
     }
 
     @Override
+    public void whenIdle() {
+    }
+
+    @Override
     public void reloadScripts() {
         scriptLoads++;
     }
