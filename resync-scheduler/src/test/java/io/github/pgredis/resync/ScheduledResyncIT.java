@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -99,42 +97,16 @@ class ScheduledResyncIT {
         return runs;
     }
 
-    private Map<String, Map<String, String>> table(String sql) throws Exception {
-        Map<String, Map<String, String>> rows = new TreeMap<>();
-        try (Connection connection = DriverManager.getConnection(pipeline.postgres().jdbcUrl(), "postgres",
-                "postgres"); Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery(sql)) {
-            while (result.next()) {
-                Map<String, String> row = new TreeMap<>();
-                for (int i = 1; i <= result.getMetaData().getColumnCount(); i++) {
-                    if (result.getString(i) != null) {
-                        row.put(result.getMetaData().getColumnName(i), result.getString(i));
-                    }
-                }
-                rows.put("public.items:" + row.get("id"), row);
-            }
-        }
-        return rows;
-    }
-
     @Test
     void oneScheduledRunRepairsWhatDriftedWithoutLosingChangesMadeDuringIt() throws Exception {
         var connect = pipeline.connect();
         RedisCommands<String, String> redis = pipeline.redis().commands();
-        pipeline.postgres().execute("CREATE SCHEMA debezium",
-                "CREATE TABLE debezium.signal (id varchar(64) PRIMARY KEY, type varchar(32) NOT NULL, "
-                        + "data varchar(2048))",
-                "CREATE TABLE items (id int PRIMARY KEY, name text, qty int)",
+        pipeline.postgres().execute("CREATE TABLE items (id int PRIMARY KEY, name text, qty int)",
                 "INSERT INTO items SELECT i, 'item ' || i, i FROM generate_series(1, 300) i");
-        Map<String, String> source = pipeline.postgres().debeziumConfig("pg", "public.items,debezium.signal");
-        source.put("signal.enabled.channels", "source,kafka");
-        source.put("signal.data.collection", "debezium.signal");
-        source.put("signal.kafka.topic", SIGNALS);
-        source.put("signal.kafka.bootstrap.servers", connect.kafka().bootstrapServers());
-        source.put("signal.kafka.poll.timeout.ms", "100");
+        Map<String, String> source = pipeline.postgres().debeziumConfig("pg", "public.items");
+        pipeline.postgres().enableSignals(source, connect.kafka().bootstrapServers(), SIGNALS);
         source.put("notification.enabled.channels", "sink");
         source.put("notification.sink.topic.name", NOTIFICATIONS);
-        source.put("incremental.snapshot.chunk.size", "25");
         source.put("transforms", "position");
         source.put("transforms.position.type", SnapshotNotificationPosition.class.getName());
         connect.configureConnector(SOURCE, source);
@@ -146,7 +118,7 @@ class ScheduledResyncIT {
         connect.configureConnector(SINK, sink);
         String everyRow = "SELECT id, name, qty FROM items";
         await(WAIT, "the initial snapshot in Redis", () -> pipeline.redis().hashes("public.items:*")
-                .equals(uncheckedTable(everyRow)));
+                .equals(pipeline.postgres().rows(everyRow, "public.items:")));
 
         // drift: a row changed by hand, the key of a deleted row written back by hand, a key with no row at all
         redis.hset("public.items:5", "name", "tampered");
@@ -198,20 +170,12 @@ class ScheduledResyncIT {
 
         await(WAIT, "the reconciliation made", () -> redis.hlen("__pgr:reconcile:{" + SINK + "}") == 0
                 && redis.exists("public.items:5000") == 0);
-        Map<String, Map<String, String>> expected = table(everyRow);
+        Map<String, Map<String, String>> expected = pipeline.postgres().rows(everyRow, "public.items:");
         await(WAIT, "Redis equals the table", () -> pipeline.redis().hashes("public.items:*").equals(expected));
         assertThat(expected).as("changes made during the snapshot are in the table").containsKey("public.items:1000")
                 .doesNotContainKeys("public.items:7", "public.items:8", "public.items:5000");
         assertThat(expected.get("public.items:5").get("name")).isNotEqualTo("tampered");
         connect.deleteConnector(SCHEDULER);
-    }
-
-    private Map<String, Map<String, String>> uncheckedTable(String sql) {
-        try {
-            return table(sql);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private List<String> notificationTypes() {

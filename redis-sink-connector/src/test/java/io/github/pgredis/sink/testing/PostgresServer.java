@@ -88,6 +88,30 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The rows of a query as the sink stores them in hash format with the default key template: key
+     * {@code <keyPrefix><id>}, a field per non-null column, as PostgreSQL's text.
+     */
+    public Map<String, Map<String, String>> rows(String sql, String keyPrefix) {
+        Map<String, Map<String, String>> rows = new java.util.TreeMap<>();
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement();
+                java.sql.ResultSet result = statement.executeQuery(sql)) {
+            while (result.next()) {
+                Map<String, String> row = new java.util.TreeMap<>();
+                for (int i = 1; i <= result.getMetaData().getColumnCount(); i++) {
+                    if (result.getString(i) != null) {
+                        row.put(result.getMetaData().getColumnName(i), result.getString(i));
+                    }
+                }
+                rows.put(keyPrefix + row.get("id"), row);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return rows;
+    }
+
     /** The Debezium PostgreSQL source configuration for this server, tuned for low latency in tests. */
     public Map<String, String> debeziumConfig(String topicPrefix, String tables) {
         Map<String, String> config = new HashMap<>();
@@ -110,6 +134,22 @@ public final class PostgresServer implements AutoCloseable {
         config.put("topic.creation.default.replication.factor", "1");
         config.put("topic.creation.default.partitions", "1");
         return config;
+    }
+
+    /**
+     * Makes the Debezium configuration take incremental snapshot signals from Kafka: the signal table it needs for
+     * its watermarks (created here) and its Kafka signal channel on {@code signalTopic}.
+     */
+    public void enableSignals(Map<String, String> debeziumConfig, String kafkaBootstrapServers, String signalTopic) {
+        execute("CREATE SCHEMA IF NOT EXISTS debezium", "CREATE TABLE IF NOT EXISTS debezium.signal "
+                + "(id varchar(64) PRIMARY KEY, type varchar(32) NOT NULL, data varchar(2048))");
+        debeziumConfig.put("table.include.list", debeziumConfig.get("table.include.list") + ",debezium.signal");
+        debeziumConfig.put("signal.enabled.channels", "source,kafka");
+        debeziumConfig.put("signal.data.collection", "debezium.signal");
+        debeziumConfig.put("signal.kafka.topic", signalTopic);
+        debeziumConfig.put("signal.kafka.bootstrap.servers", kafkaBootstrapServers);
+        debeziumConfig.put("signal.kafka.poll.timeout.ms", "100");
+        debeziumConfig.put("incremental.snapshot.chunk.size", "25");
     }
 
     @Override
