@@ -79,9 +79,10 @@ wait_for() {
 
 build() {
   if [ ! -d "$BUILD/lib" ] || [ ! -f "$ROOT/consistency-verifier/target/runtime.classpath" ] \
-      || ! ls "$ROOT"/redis-sink-connector/target/pgredis-redis-sink-connector-*.zip >/dev/null 2>&1; then
+      || ! ls "$ROOT"/redis-sink-connector/target/pgredis-redis-sink-connector-*.zip >/dev/null 2>&1 \
+      || ! ls "$ROOT"/resync-scheduler/target/pgredis-resync-scheduler-*.zip >/dev/null 2>&1; then
     say "Building the plugins and the stack (first run only) ..."
-    (cd "$ROOT" && mvn -B -q -pl local-stack,consistency-verifier -am package -DskipTests)
+    (cd "$ROOT" && mvn -B -q -pl local-stack,consistency-verifier,resync-scheduler -am package -DskipTests)
   fi
 }
 
@@ -180,8 +181,10 @@ install_plugins() {
   rm -rf "$STACK/plugins"
   mkdir -p "$STACK/plugins"
   cp -r "$BUILD/plugins/debezium-connector-postgres" "$BUILD/plugins/apicurio-converter" "$STACK/plugins/"
-  unzip -q -o "$(ls "$ROOT"/redis-sink-connector/target/pgredis-redis-sink-connector-*.zip | head -1)" \
-    -d "$STACK/plugins"
+  local plugin
+  for plugin in redis-sink-connector resync-scheduler; do
+    unzip -q -o "$(ls "$ROOT/$plugin/target/pgredis-$plugin-"*.zip | head -1)" -d "$STACK/plugins"
+  done
 }
 
 start_kafka() {
@@ -204,7 +207,7 @@ start_connect() {
 connector_body() {
   local file="$1" converters="${2:-}"
   PG_HOST=127.0.0.1 PG_PORT="$PG_PORT" PG_USER=postgres PG_PASSWORD=postgres PG_DATABASE=postgres \
-  REDIS_URL="redis://127.0.0.1:$REDIS_PORT" REGISTRY_URL="$REGISTRY_URL/apis/registry/v2" \
+  KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" REGISTRY_URL="$REGISTRY_URL/apis/registry/v2" \
   python3 -c '
 import json, os, re, sys
 def load(path):

@@ -60,7 +60,8 @@ class AvroPathIT {
     private Map<String, String> source(String file, String prefix) throws Exception {
         Map<String, String> config = ConnectorFiles.load(ConnectorFiles.DIRECTORY.resolve(file), Map.of(
                 "PG_HOST", "127.0.0.1", "PG_PORT", Integer.toString(postgres.port()), "PG_USER", "postgres",
-                "PG_PASSWORD", "postgres", "PG_DATABASE", "postgres", "REGISTRY_URL", registry.apiUrl()));
+                "PG_PASSWORD", "postgres", "PG_DATABASE", "postgres", "REGISTRY_URL", registry.apiUrl(),
+                "KAFKA_BOOTSTRAP", connect.kafka().bootstrapServers()));
         config.put("topic.prefix", prefix);
         config.put("slot.name", prefix + "_slot");
         config.put("name", prefix + "-source");

@@ -22,8 +22,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.github.pgredis.signal.NotificationHeaders;
+import io.github.pgredis.signal.SnapshotSignal;
 import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.testing.PostgresServer;
 
@@ -49,6 +52,8 @@ class SourceConfigIT {
                 "INSERT INTO public.customers VALUES (1, 'before the connector')");
         postgres.execute(Files.readString(Path.of("sql", "setup.sql"), StandardCharsets.UTF_8));
         connect = ConnectClusters.start("source-config", 1);
+        // Debezium reads partition 0 of its signal topic: the topic is created beforehand with one partition
+        connect.kafka().createTopic("pg-signal", 1);
     }
 
     @AfterAll
@@ -63,7 +68,7 @@ class SourceConfigIT {
 
     private Map<String, String> placeholders() {
         return Map.of("PG_HOST", "127.0.0.1", "PG_PORT", Integer.toString(postgres.port()), "PG_USER", "postgres",
-                "PG_PASSWORD", "postgres", "PG_DATABASE", "postgres",
+                "PG_PASSWORD", "postgres", "PG_DATABASE", "postgres", "KAFKA_BOOTSTRAP", connect.kafka().bootstrapServers(),
                 "REGISTRY_URL", "http://127.0.0.1:8081/apis/registry/v2");
     }
 
@@ -96,7 +101,7 @@ class SourceConfigIT {
     }
 
     @Test
-    void jsonSourceStreamsChangesAndTakesIncrementalSnapshotsFromTheSignalTable() throws Exception {
+    void jsonSourceStreamsChangesAndTakesIncrementalSnapshotsFromTheSignalTableAndKafka() throws Exception {
         connect.configureConnector("pg-source", load(CONNECTORS.resolve("pg-source-json.json"), placeholders()));
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("pg-source", 1, "source did not start");
         postgres.execute("INSERT INTO public.customers VALUES (2, 'streamed')");
@@ -108,7 +113,30 @@ class SourceConfigIT {
 
         await(WAIT, "an incremental snapshot of both rows", () -> ops("pg.public.customers").size() >= before + 2);
         assertThat(ops("pg.public.customers").subList(before, before + 2)).containsOnly("r");
+
+        // the scheduler's way: a signal on the Kafka channel, and notifications with the position for reconciliation
+        connect.kafka().produce("pg-signal", "pg",
+                new SnapshotSignal("resync-2", List.of("public.customers")).json());
+        await(WAIT, "a second incremental snapshot", () -> ops("pg.public.customers").size() >= before + 4);
+        await(WAIT, "its notifications", () -> notificationsStarted("resync-2") == 1);
         connect.deleteConnector("pg-source");
+    }
+
+    /** The STARTED notifications of the snapshot with that id that carry the transform's position header. */
+    private long notificationsStarted(String id) {
+        long started = 0;
+        try {
+            for (ConsumerRecord<byte[], byte[]> record : connect.kafka().consumeAll(10_000, "pg-notifications")) {
+                JsonNode payload = JSON.readTree(record.value()).path("payload");
+                if (payload.path("id").asText().equals(id) && payload.path("type").asText().equals("STARTED")
+                        && record.headers().lastHeader(NotificationHeaders.COMMIT_LSN) != null) {
+                    started++;
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the notifications", e);
+        }
+        return started;
     }
 
     private List<String> ops(String topic) {

@@ -112,6 +112,28 @@ class RedisSinkConfigTest {
     }
 
     @Test
+    void reSyncSettingsNeedKafkaAndTheNotificationTopicMustBeRead() {
+        assertThat(new RedisSinkConfig(Map.of(RedisSinkConfig.SCHEMA_CHANGE_SIGNAL_TOPIC, "pg-signal")).problems())
+                .extracting(RedisSinkConfig.Problem::key).containsExactly(RedisSinkConfig.KAFKA_BOOTSTRAP_SERVERS);
+        Map<String, String> unread = Map.of(RedisSinkConfig.SNAPSHOT_NOTIFICATION_TOPIC, "pg-notifications",
+                RedisSinkConfig.KAFKA_BOOTSTRAP_SERVERS, "kafka:9092", "topics.regex", "pg\\.public\\..*");
+        assertThat(new RedisSinkConfig(unread).problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.key()).isEqualTo(RedisSinkConfig.SNAPSHOT_NOTIFICATION_TOPIC);
+            assertThat(problem.message()).contains("does not read topic 'pg-notifications'");
+        });
+        Map<String, String> listed = Map.of(RedisSinkConfig.SNAPSHOT_NOTIFICATION_TOPIC, "pg-notifications",
+                RedisSinkConfig.KAFKA_BOOTSTRAP_SERVERS, "kafka:9092", "topics", "pg.public.items, pg-notifications",
+                "kafka.client.security.protocol", "SSL", "name", "cache");
+        RedisSinkConfig config = new RedisSinkConfig(listed);
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.kafkaClientConfig()).containsEntry("bootstrap.servers", "kafka:9092")
+                .containsEntry("security.protocol", "SSL").containsEntry("client.id", "pgredis-cache");
+        assertThat(new RedisSinkConfig(Map.of(RedisSinkConfig.SNAPSHOT_NOTIFICATION_TOPIC, "pg.notifications",
+                RedisSinkConfig.KAFKA_BOOTSTRAP_SERVERS, "kafka:9092", "topics.regex", "pg\\..*")).problems())
+                .as("a regex that matches it").isEmpty();
+    }
+
+    @Test
     void aSlidingTimeToLiveNeedsATimeToLive() {
         assertThat(new RedisSinkConfig(Map.of(RedisSinkConfig.TTL_MODE, "sliding")).problems())
                 .extracting(RedisSinkConfig.Problem::key).containsExactly(RedisSinkConfig.TTL_MODE);
