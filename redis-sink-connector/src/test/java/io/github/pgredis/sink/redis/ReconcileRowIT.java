@@ -1,0 +1,71 @@
+package io.github.pgredis.sink.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.github.pgredis.sink.event.ChangeVersion;
+import io.github.pgredis.sink.testing.RedisServer;
+import io.github.pgredis.sink.testing.RedisServerExtension;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
+
+/** reconcile-row.lua on a real Redis: which rows a reconciliation removes, and what it leaves behind. */
+@ExtendWith(RedisServerExtension.class)
+class ReconcileRowIT {
+    private static final InternalKeys KEYS = new InternalKeys("__pgr:");
+    private static final String STARTED_AT = ChangeVersion.ofSourcePosition(0, 1_000, 0).encode();
+    /** The Kafka offset part of a version key. */
+    private static final String OFFSET = "000000000000002a";
+
+    private final RedisCommands<String, String> commands;
+
+    ReconcileRowIT(RedisServer redis) {
+        this.commands = redis.commands();
+    }
+
+    private long reconcile(String key) {
+        Long removed = commands.eval(LuaScript.RECONCILE_ROW.source(), ScriptOutputType.INTEGER,
+                new String[] {key, KEYS.version(key)}, STARTED_AT, "60000");
+        return removed;
+    }
+
+    private void row(String key, ChangeVersion version) {
+        commands.hset(key, Map.of("id", key));
+        if (version != null) {
+            commands.set(KEYS.version(key), version.encode() + OFFSET);
+        }
+    }
+
+    @Test
+    void removesOnlyRowsNoChangeSinceTheStartWrote() {
+        row("t:before", ChangeVersion.ofSourcePosition(0, 999, 1_200));
+        row("t:by-hand", null);
+        row("t:at-start", ChangeVersion.ofSourcePosition(0, 1_000, 1_010));
+        row("t:snapshot-read", ChangeVersion.ofSourcePosition(0, 1_500, 0));
+        row("t:later-epoch", ChangeVersion.ofSourcePosition(1, 5, 6));
+        row("t:commit-unknown", ChangeVersion.ofSourcePosition(0, 900, 900));
+        commands.set("t:not-a-row", "a string is a JSON row's type, so it counts as a row");
+        commands.sadd("t:a-set", "someone else's");
+
+        assertThat(reconcile("t:before")).isEqualTo(1);
+        assertThat(reconcile("t:by-hand")).isEqualTo(1);
+        assertThat(reconcile("t:at-start")).isZero();
+        assertThat(reconcile("t:snapshot-read")).isZero();
+        assertThat(reconcile("t:later-epoch")).isZero();
+        assertThat(reconcile("t:commit-unknown")).as("its version cannot tell when it committed").isZero();
+        assertThat(reconcile("t:not-a-row")).isEqualTo(1);
+        assertThat(reconcile("t:a-set")).isZero();
+
+        assertThat(commands.exists("t:before", "t:by-hand", "t:not-a-row")).isZero();
+        assertThat(commands.exists("t:at-start", "t:snapshot-read", "t:later-epoch", "t:commit-unknown", "t:a-set"))
+                .isEqualTo(5);
+        assertThat(commands.get(KEYS.version("t:before"))).as("a marker of the removed row's version")
+                .startsWith(ChangeVersion.ofSourcePosition(0, 999, 1_200).encode());
+        assertThat(commands.pttl(KEYS.version("t:before"))).isBetween(1L, 60_000L);
+        assertThat(commands.exists(KEYS.version("t:by-hand"))).as("no marker made up").isZero();
+    }
+}
