@@ -28,7 +28,7 @@ import io.github.pgredis.sink.testing.Pipeline;
 class SchemaChangesIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final String SIGNALS = "pg-signal";
-    private static final List<String> TABLES = List.of("dropped", "added", "renamed", "retyped");
+    private static final List<String> TABLES = List.of("dropped", "added", "renamed", "retyped", "rekeyed");
 
     private Pipeline pipeline;
 
@@ -62,6 +62,17 @@ class SchemaChangesIT {
     private void awaitRedisEqualsTable(String table, String what) {
         await(WAIT, what, () -> pipeline.redis().hashes("public." + table + ":*")
                 .equals(pipeline.postgres().rows("SELECT * FROM " + table, "public." + table + ":")));
+    }
+
+    @Test
+    void aNewPrimaryKeyGivesEveryRowItsNewKey() {
+        pipeline.postgres().execute("ALTER TABLE rekeyed DROP CONSTRAINT rekeyed_pkey",
+                "ALTER TABLE rekeyed ADD PRIMARY KEY (id, qty)");
+        pipeline.postgres().execute("UPDATE rekeyed SET id = id WHERE id = 1");
+        await(WAIT, "every row under its new key", () -> pipeline.redis().commands().keys("public.rekeyed:*:*")
+                .size() == 120);
+        assertThat(pipeline.redis().commands().hgetall("public.rekeyed:77:77")).containsEntry("name", "row 77");
+        assertThat(signalsFor("rekeyed")).isEqualTo(1);
     }
 
     /** Alters the table, updates one row (Debezium sends the new schema with it), and waits for every row. */

@@ -46,7 +46,7 @@ public final class SchemaChanges {
         if (valueSchema != null && checkedSchemas.get(table) == valueSchema) {
             return;
         }
-        String shape = shape(event.row());
+        String shape = shape(event.keyColumns(), event.row());
         if (shape.equals(knownShapes.get(table))) {
             checkedSchemas.put(table, valueSchema);
             return;
@@ -83,11 +83,19 @@ public final class SchemaChanges {
         checkedSchemas.put(table, valueSchema);
     }
 
-    /** The row's columns with their types, as the events' schema gives them: {@code name:type[/logical name]}. */
-    static String shape(List<Column> row) {
-        StringBuilder shape = new StringBuilder();
+    /**
+     * The key's column names, then the row's columns with their types, as the events' schema gives them:
+     * {@code key(id) id:int32,price:bytes/org.apache.kafka.connect.data.Decimal{scale=2},...}.
+     */
+    static String shape(List<Column> key, List<Column> row) {
+        StringBuilder shape = new StringBuilder("key(");
+        for (Column column : key) {
+            shape.append(column.name()).append(' ');
+        }
+        shape.append(") ");
+        int rowStart = shape.length();
         for (Column column : row) {
-            if (shape.length() > 0) {
+            if (shape.length() > rowStart) {
                 shape.append(',');
             }
             shape.append(column.name());
