@@ -16,6 +16,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.github.pgredis.signal.SnapshotSignal;
 import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.testing.Pipeline;
 
@@ -93,7 +94,7 @@ class SchemaChangesIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        return ids.stream().filter(id -> id.startsWith("schema-change:public." + table + "@")).count();
+        return ids.stream().filter(id -> id.startsWith(SnapshotSignal.SCHEMA_CHANGE_ID_PREFIX + "public." + table + "@")).count();
     }
 
     @Test

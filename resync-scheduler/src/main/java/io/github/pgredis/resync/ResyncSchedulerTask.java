@@ -69,13 +69,15 @@ public class ResyncSchedulerTask extends SourceTask {
         long now = time.milliseconds();
         long due = schedule.latestDue(lastRunMs, now);
         if (due < 0) {
-            long waitMs = Math.min(config.pollIntervalMs(), schedule.nextAfter(lastRunMs) - now);
+            long next = schedule.nextAfter(lastRunMs);
+            long waitMs = next < 0 ? config.pollIntervalMs() : Math.min(config.pollIntervalMs(), next - now);
             stopped.await(Math.max(waitMs, 1), TimeUnit.MILLISECONDS);
             return null;
         }
         boolean late = schedule.nextAfter(lastRunMs) < due;
         lastRunMs = due;
-        SnapshotSignal signal = new SnapshotSignal(name + "@" + Instant.ofEpochMilli(due), config.tables());
+        String id = SnapshotSignal.RESYNC_ID_PREFIX + name + "@" + Instant.ofEpochMilli(due);
+        SnapshotSignal signal = new SnapshotSignal(id, config.tables());
         log.info("Re-sync scheduler '{}': asking Debezium '{}' for an incremental snapshot of {} (signal {}{})", name,
                 config.topicPrefix(), config.tables(), signal.id(),
                 late ? "; it also stands for the earlier runs missed while the task was not running" : "");

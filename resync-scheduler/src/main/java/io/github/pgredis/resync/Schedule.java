@@ -2,7 +2,7 @@ package io.github.pgredis.resync;
 
 /** When re-syncs fall due: a series of instants, in epoch milliseconds. */
 interface Schedule {
-    /** The first run of the series strictly after {@code epochMs}. */
+    /** The first run of the series strictly after {@code epochMs}, or -1 when there is none. */
     long nextAfter(long epochMs);
 
     /**
@@ -11,10 +11,10 @@ interface Schedule {
      */
     default long latestDue(long lastRunMs, long nowMs) {
         long due = nextAfter(lastRunMs);
-        if (due > nowMs) {
+        if (due < 0 || due > nowMs) {
             return -1;
         }
-        for (long next = nextAfter(due); next <= nowMs; next = nextAfter(due)) {
+        for (long next = nextAfter(due); next >= 0 && next <= nowMs; next = nextAfter(due)) {
             due = next;
         }
         return due;

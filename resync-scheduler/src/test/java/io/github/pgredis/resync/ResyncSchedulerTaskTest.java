@@ -98,7 +98,7 @@ class ResyncSchedulerTaskTest {
         assertThat(signal.key()).isEqualTo("pg");
         JsonNode value = new ObjectMapper().readTree((String) signal.value());
         assertThat(value.path("type").asText()).isEqualTo("execute-snapshot");
-        assertThat(value.path("id").asText()).isEqualTo("resync-test@2026-12-01T10:01:00Z");
+        assertThat(value.path("id").asText()).isEqualTo("resync:resync-test@2026-12-01T10:01:00Z");
         assertThat(value.path("data").path("data-collections")).extracting(JsonNode::asText)
                 .containsExactly("public.orders", "public.items");
         task.stop();

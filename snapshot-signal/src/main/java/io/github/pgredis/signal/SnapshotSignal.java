@@ -9,11 +9,25 @@ import java.util.List;
  * notifications carry.
  */
 public record SnapshotSignal(String id, List<String> dataCollections) {
+    /** The start of the ids of the scheduler's signals. */
+    public static final String RESYNC_ID_PREFIX = "resync:";
+    /** The start of the ids of the signals the sink sends when a table's columns change. */
+    public static final String SCHEMA_CHANGE_ID_PREFIX = "schema-change:";
+
     public SnapshotSignal {
         if (dataCollections.isEmpty()) {
             throw new IllegalArgumentException("a snapshot signal needs at least one data collection");
         }
         dataCollections = List.copyOf(dataCollections);
+    }
+
+    /**
+     * Whether a snapshot with this id (its notifications carry it) re-reads whole tables, as the scheduler and the
+     * sink ask: then the keys it did not write are gone from PostgreSQL. A signal sent by hand may filter rows
+     * (additional-conditions), so its snapshot says nothing about the rows it did not read.
+     */
+    public static boolean readsWholeTables(String id) {
+        return id != null && (id.startsWith(RESYNC_ID_PREFIX) || id.startsWith(SCHEMA_CHANGE_ID_PREFIX));
     }
 
     /** The record value: {@code {"id":..,"type":"execute-snapshot","data":{"data-collections":[..],"type":"INCREMENTAL"}}}. */

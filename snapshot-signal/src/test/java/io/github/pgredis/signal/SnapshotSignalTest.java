@@ -23,6 +23,14 @@ class SnapshotSignalTest {
     }
 
     @Test
+    void onlyTheSchedulersAndTheSinksSnapshotsReadWholeTables() {
+        assertThat(SnapshotSignal.readsWholeTables("resync:nightly@2026-12-01T02:30:00Z")).isTrue();
+        assertThat(SnapshotSignal.readsWholeTables("schema-change:public.orders@0000")).isTrue();
+        assertThat(SnapshotSignal.readsWholeTables("ad-hoc-1")).isFalse();
+        assertThat(SnapshotSignal.readsWholeTables(null)).isFalse();
+    }
+
+    @Test
     void needsADataCollection() {
         assertThatThrownBy(() -> new SnapshotSignal("x", List.of())).isInstanceOf(IllegalArgumentException.class);
     }

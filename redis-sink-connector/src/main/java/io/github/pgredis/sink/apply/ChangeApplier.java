@@ -1,11 +1,13 @@
 package io.github.pgredis.sink.apply;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,6 +95,13 @@ public final class ChangeApplier {
         send(session, segment, batch);
         session.flush();
         return batch;
+    }
+
+    /** The partitions the task holds now. */
+    public void assigned(Collection<TopicPartition> partitions) {
+        if (reconciliation != null) {
+            reconciliation.assigned(partitions);
+        }
     }
 
     /** What is due whether or not records arrive: reconciliations whose table topics the sink has applied. */

@@ -216,26 +216,30 @@ public final class ChangeWriter {
         }
     }
 
+    /** One SCAN page of a reconciliation: the cursor to go on from (null when the scan is done) and what it removed. */
+    public record ReconcilePage(String nextCursor, long removed) {
+    }
+
     /**
-     * Removes every row of a table whose version is below {@code startedAt}, the start of an incremental snapshot
-     * that has completed, encoded (reconcile-row.lua), one SCAN page at a time; returns how many rows it removed. A change
-     * applied meanwhile has a version at or above {@code startedAt}, so each key's check and removal, atomic in the
-     * script, never removes what a change wrote.
+     * Reconciles one SCAN page of a table's keys, from {@code cursor} ("0" to begin): removes each row whose version
+     * is below {@code startedAt}, the encoded start of an incremental snapshot that has completed
+     * (reconcile-row.lua). A change applied meanwhile has a version at or above the start, and each key's check and
+     * removal are atomic in the script, so nothing a change wrote is removed.
      */
-    public long reconcile(RedisSession session, String tablePrefix, String startedAt) {
-        long[] removed = {0};
-        scan(session, tablePrefix, keys -> {
-            List<RedisFuture<Long>> replies = new ArrayList<>(keys.size());
-            for (String key : keys) {
-                replies.add(LuaScript.RECONCILE_ROW.call(session.commands(),
-                        new String[] {key, internalKeys.version(key)}, startedAt, retentionMs));
-            }
-            session.flush();
-            for (RedisFuture<Long> reply : replies) {
-                removed[0] += RedisSession.await(reply, session.timeoutMs());
-            }
-        });
-        return removed[0];
+    public ReconcilePage reconcilePage(RedisSession session, String tablePrefix, String startedAt, String cursor) {
+        ScanArgs match = ScanArgs.Builder.matches(KeyEscaping.globLiteral(tablePrefix) + "*").limit(SCAN_PAGE);
+        KeyScanCursor<String> found = session.execute(session.commands().scan(ScanCursor.of(cursor), match));
+        List<RedisFuture<Long>> replies = new ArrayList<>(found.getKeys().size());
+        for (String key : found.getKeys()) {
+            replies.add(LuaScript.RECONCILE_ROW.call(session.commands(), new String[] {key, internalKeys.version(key)},
+                    startedAt, retentionMs));
+        }
+        session.flush();
+        long removed = 0;
+        for (RedisFuture<Long> reply : replies) {
+            removed += RedisSession.await(reply, session.timeoutMs());
+        }
+        return new ReconcilePage(found.isFinished() ? null : found.getCursor(), removed);
     }
 
     private static void scan(RedisSession session, String keyPrefix, Consumer<List<String>> page) {

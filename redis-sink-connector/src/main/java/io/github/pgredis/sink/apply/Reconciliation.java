@@ -1,6 +1,7 @@
 package io.github.pgredis.sink.apply;
 
-import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.pgredis.signal.NotificationHeaders;
+import io.github.pgredis.signal.SnapshotSignal;
 import io.github.pgredis.sink.errors.RecordException;
 import io.github.pgredis.sink.event.ChangeEvent;
 import io.github.pgredis.sink.event.ChangeVersion;
@@ -24,60 +26,85 @@ import io.github.pgredis.sink.redis.RedisSession;
 
 /**
  * Removes the keys of rows that no longer exist, after Debezium's incremental snapshot of their table, from
- * Debezium's notifications (notification.enabled.channels=sink):
+ * Debezium's notifications (notification.enabled.channels=sink). Only snapshots that read whole tables count: those
+ * the scheduler and the sink ask for ({@link SnapshotSignal#readsWholeTables}).
  * <ul>
- * <li>STARTED: the snapshot's start, the commit position that the SnapshotNotificationPosition transform adds,
- * is kept in Redis per Debezium connector. Every change streamed after it, and every row the snapshot reads, has a
- * version at or above it.</li>
- * <li>TABLE_SCAN_COMPLETED: the table owes a reconciliation, kept in Redis so that a restart still makes it. It waits
- * until the sink has applied the table's topic up to its end offsets, read after the notification: Debezium wrote
- * the snapshot's rows before it. Then every key of the table whose version is below the start is removed
- * ({@link ChangeWriter#reconcile}).</li>
+ * <li>STARTED: the snapshot's start, the commit position that the SnapshotNotificationPosition transform adds, is
+ * kept in Redis per Debezium connector and snapshot id. Every change streamed after it, and every row the snapshot
+ * reads, has a version at or above it.</li>
+ * <li>TABLE_SCAN_COMPLETED of that snapshot: the table's topic owes a reconciliation, kept in Redis so that a
+ * restart still makes it. After a grace period from the notification, for Kafka batches of the snapshot's rows still
+ * in flight, the topic's end offsets are read; once the sink has applied the topic up to them, every key of the table
+ * whose version is below the start is removed ({@link ChangeWriter#reconcilePage}), a bounded slice at a time.</li>
  * </ul>
+ * Only the task that holds the notification topic does this, so reconciliations are made once.
  */
 public final class Reconciliation {
     private static final Logger log = LoggerFactory.getLogger(Reconciliation.class);
     private static final String INCREMENTAL_SNAPSHOT = "Incremental Snapshot";
     private static final long CHECK_INTERVAL_MS = 1_000;
+    /** How long after its notification a reconciliation reads the end offsets of its topic. */
+    static final long GRACE_MS = 5_000;
+    private static final long RETRY_MS = 30_000;
+    /** The most a call spends scanning, so that a large table does not hold up the batches. */
+    private static final long SLICE_MS = 200;
 
     private final String notificationTopic;
     private final int epoch;
     private final InternalKeys internalKeys;
-    private final String pendingKey;
+    private final String owedKey;
     private final OffsetStore offsetStore;
     private final KafkaAccess kafka;
     private final BiFunction<String, String, TableSettings> tables;
     private final ChangeWriter writer;
     private final LongSupplier clock;
-    private Map<String, Owed> owed;
+    private boolean owner;
     private long nextCheckMs;
+    /** Per topic: the scan of a reconciliation under way, and when a failed end offsets read is tried again. */
+    private final Map<String, Scan> scans = new HashMap<>();
+    private final Map<String, Long> retryAtMs = new HashMap<>();
 
-    /** A reconciliation a table is owed: its snapshot's start, its topic and, once read, the topic's end offsets. */
-    record Owed(String startedAt, String topic, Map<Integer, Long> endOffsets) {
+    private record Scan(String cursor, long removed) {
+    }
+
+    /**
+     * A reconciliation a table topic is owed: its snapshot's start, the time before which its end offsets are not
+     * read, those offsets once read (null before; none for a topic that does not exist), and the table. Kept as
+     * {@code <start> <not before ms> <partition=offset,...|-|none> <schema.table>}: the table comes last, as it may
+     * hold spaces.
+     */
+    record Owed(String startedAt, long notBeforeMs, Map<Integer, Long> endOffsets, String table) {
         String encode() {
-            StringBuilder text = new StringBuilder(startedAt).append(' ').append(topic);
-            if (endOffsets != null) {
-                text.append(' ');
+            StringBuilder text = new StringBuilder(startedAt).append(' ').append(notBeforeMs).append(' ');
+            if (endOffsets == null) {
+                text.append('-');
+            } else if (endOffsets.isEmpty()) {
+                text.append("none");
+            } else {
                 endOffsets.forEach((partition, offset) -> text.append(partition).append('=').append(offset)
                         .append(','));
+                text.setLength(text.length() - 1);
             }
-            return text.toString();
+            return text.append(' ').append(table).toString();
         }
 
         static Owed decode(String text) {
-            String[] parts = text.split(" ");
+            String[] parts = text.split(" ", 4);
+            if (parts.length != 4 || parts[0].length() != ChangeVersion.ENCODED_LENGTH) {
+                throw new IllegalArgumentException("not an owed reconciliation: '" + text + "'");
+            }
             Map<Integer, Long> ends = null;
-            if (parts.length > 2) {
+            if (!parts[2].equals("-")) {
                 ends = new LinkedHashMap<>();
-                for (String entry : parts[2].split(",")) {
-                    if (!entry.isEmpty()) {
+                if (!parts[2].equals("none")) {
+                    for (String entry : parts[2].split(",")) {
                         int equals = entry.indexOf('=');
                         ends.put(Integer.parseInt(entry.substring(0, equals)),
                                 Long.parseLong(entry.substring(equals + 1)));
                     }
                 }
             }
-            return new Owed(parts[0], parts[1], ends);
+            return new Owed(parts[0], Long.parseLong(parts[1]), ends, parts[3]);
         }
     }
 
@@ -87,7 +114,7 @@ public final class Reconciliation {
         this.notificationTopic = notificationTopic;
         this.epoch = epoch;
         this.internalKeys = internalKeys;
-        this.pendingKey = internalKeys.reconciliations(connectorName);
+        this.owedKey = internalKeys.reconciliations(connectorName);
         this.offsetStore = offsetStore;
         this.kafka = kafka;
         this.tables = tables;
@@ -100,9 +127,24 @@ public final class Reconciliation {
         return notificationTopic.equals(record.topic());
     }
 
-    /** Acts on an incremental snapshot's STARTED and TABLE_SCAN_COMPLETED; other notifications pass. */
+    /** The task's partitions: it makes the reconciliations while it holds the notification topic. */
+    public void assigned(Collection<TopicPartition> partitions) {
+        boolean holds = partitions.stream().anyMatch(partition -> partition.topic().equals(notificationTopic));
+        if (holds != owner) {
+            owner = holds;
+            scans.clear();
+            nextCheckMs = 0;
+        }
+    }
+
+    /** Acts on the STARTED, TABLE_SCAN_COMPLETED and end of an incremental snapshot; other notifications pass. */
     public void notification(RedisSession session, SinkRecord record) {
         if (!INCREMENTAL_SNAPSHOT.equals(text(field(record.value(), "aggregate_type")))) {
+            return;
+        }
+        String id = text(field(record.value(), "id"));
+        if (!SnapshotSignal.readsWholeTables(id)) {
+            log.debug("Not reconciling after snapshot {}: it was not asked for by the scheduler or the sink", id);
             return;
         }
         String type = text(field(record.value(), "type"));
@@ -112,21 +154,25 @@ public final class Reconciliation {
             throw new RecordException(ChangeEvent.describe(record) + " is an incremental snapshot notification "
                     + "without additional_data.connector_name");
         }
-        if ("STARTED".equals(type)) {
-            started(session, record, connector);
-        } else if ("TABLE_SCAN_COMPLETED".equals(type)) {
-            scanCompleted(session, record, connector, text(field(data, "scanned_collection")),
-                    text(field(data, "status")));
+        String snapshot = connector + " " + id;
+        switch (type == null ? "" : type) {
+            case "STARTED" -> started(session, record, snapshot);
+            case "TABLE_SCAN_COMPLETED" -> scanCompleted(session, record, snapshot, connector,
+                    text(field(data, "scanned_collection")), text(field(data, "status")));
+            case "COMPLETED", "ABORTED" -> session.execute(session.commands().hdel(internalKeys.snapshotStarts(),
+                    snapshot));
+            default -> {
+            }
         }
     }
 
-    private void started(RedisSession session, SinkRecord record, String connector) {
+    private void started(RedisSession session, SinkRecord record, String snapshot) {
         Header position = record.headers().lastWithName(NotificationHeaders.COMMIT_LSN);
         if (position == null || position.value() == null) {
-            log.warn("Debezium '{}' started an incremental snapshot, but its notification {} carries no {} header: "
-                    + "add the SnapshotNotificationPosition transform of the resync-scheduler plugin to the Debezium "
-                    + "connector, or the tables of this snapshot are not reconciled", connector,
-                    ChangeEvent.describe(record), NotificationHeaders.COMMIT_LSN);
+            log.warn("Snapshot {} started, but its notification {} carries no {} header: add the "
+                    + "SnapshotNotificationPosition transform of the resync-scheduler plugin to the Debezium "
+                    + "connector, or its tables are not reconciled", snapshot, ChangeEvent.describe(record),
+                    NotificationHeaders.COMMIT_LSN);
             return;
         }
         long commitLsn;
@@ -137,96 +183,151 @@ public final class Reconciliation {
                     + " '" + position.value() + "', not an LSN", e);
         }
         String startedAt = ChangeVersion.ofSourcePosition(epoch, commitLsn, 0).encode();
-        session.execute(session.commands().hset(internalKeys.snapshotStarts(), connector, startedAt));
-        log.info("Debezium '{}' started an incremental snapshot at commit position {}", connector, commitLsn);
+        session.execute(session.commands().hset(internalKeys.snapshotStarts(), snapshot, startedAt));
+        log.info("Snapshot {} started at commit position {}", snapshot, commitLsn);
     }
 
-    private void scanCompleted(RedisSession session, SinkRecord record, String connector, String table,
-            String status) {
+    private void scanCompleted(RedisSession session, SinkRecord record, String snapshot, String connector,
+            String table, String status) {
         if (table == null || table.indexOf('.') <= 0) {
             throw new RecordException(ChangeEvent.describe(record) + " names no scanned_collection schema.table");
         }
         if (!"SUCCEEDED".equals(status) && !"EMPTY".equals(status)) {
-            log.warn("Not reconciling {}: Debezium '{}' ended its scan with status {}", table, connector, status);
+            log.warn("Not reconciling {}: snapshot {} ended its scan with status {}", table, snapshot, status);
             return;
         }
-        String startedAt = session.execute(session.commands().hget(internalKeys.snapshotStarts(), connector));
+        String startedAt = session.execute(session.commands().hget(internalKeys.snapshotStarts(), snapshot));
         if (startedAt == null) {
-            log.warn("Not reconciling {}: the sink has not seen where Debezium '{}' started the snapshot (a STARTED "
-                    + "notification with the SnapshotNotificationPosition transform's header)", table, connector);
+            log.warn("Not reconciling {}: the sink has not seen where snapshot {} started (its STARTED notification, "
+                    + "with the SnapshotNotificationPosition transform's header)", table, snapshot);
             return;
         }
-        Owed due = new Owed(startedAt, connector + "." + table, null);
-        session.execute(session.commands().hset(pendingKey, table, due.encode()));
-        owed(session).put(table, due);
-        log.info("Debezium '{}' completed the incremental snapshot of {}: reconciling it once the sink has applied "
-                + "topic {} up to its end", connector, table, due.topic());
+        long sentAt = record.timestamp() != null && record.timestamp() > 0 ? record.timestamp() : clock.getAsLong();
+        String topic = debeziumTopic(connector, table);
+        Owed due = new Owed(startedAt, sentAt + GRACE_MS, null, table);
+        session.execute(session.commands().hset(owedKey, topic, due.encode()));
+        nextCheckMs = 0;
+        log.info("Snapshot {} completed its scan of {}: reconciling it once the sink has applied topic {} up to its "
+                + "end", snapshot, table, topic);
     }
 
-    /** Makes the reconciliations that are due, at most once a second. */
+    /** Debezium's default topic name of a table: prefix, schema and table, characters besides [A-Za-z0-9._-] as _. */
+    static String debeziumTopic(String connector, String table) {
+        return (connector + "." + table).replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    /** Makes what is due of the reconciliations owed: checked once a second, and a slice of a scan per call. */
     public void runDue(RedisSession session) {
         long now = clock.getAsLong();
-        if (now < nextCheckMs) {
+        if (!owner || scans.isEmpty() && now < nextCheckMs) {
             return;
         }
         nextCheckMs = now + CHECK_INTERVAL_MS;
-        if (owed(session).isEmpty()) {
+        Map<String, String> owed = session.execute(session.commands().hgetall(owedKey));
+        if (owed.isEmpty()) {
+            scans.clear();
             return;
         }
         Map<TopicPartition, Long> applied = offsetStore.read(session);
-        for (Map.Entry<String, Owed> entry : new ArrayList<>(owed.entrySet())) {
-            String table = entry.getKey();
-            Owed due = entry.getValue();
+        long sliceEnd = now + SLICE_MS;
+        for (Map.Entry<String, String> entry : owed.entrySet()) {
+            String topic = entry.getKey();
+            Owed due;
+            try {
+                due = Owed.decode(entry.getValue());
+            } catch (RuntimeException e) {
+                log.warn("Dropping an owed reconciliation of topic {} that cannot be read: {}", topic, e.getMessage());
+                session.execute(session.commands().hdel(owedKey, topic));
+                continue;
+            }
+            String stored = entry.getValue();
             if (due.endOffsets() == null) {
-                try {
-                    due = new Owed(due.startedAt(), due.topic(), kafka.endOffsets(due.topic()));
-                } catch (RuntimeException e) {
-                    log.warn("Reconciliation of {} waits: {}", table, e.getMessage());
+                due = withEndOffsets(session, topic, stored, due, now);
+                if (due == null) {
                     continue;
                 }
-                session.execute(session.commands().hset(pendingKey, table, due.encode()));
-                owed.put(table, due);
+                stored = due.encode();
             }
-            if (caughtUp(due, applied)) {
-                reconcile(session, table, due);
+            if (caughtUp(topic, due, applied)) {
+                reconcile(session, topic, stored, due, sliceEnd);
+            }
+            if (clock.getAsLong() >= sliceEnd) {
+                return;
             }
         }
     }
 
-    private static boolean caughtUp(Owed due, Map<TopicPartition, Long> applied) {
+    /** The owed reconciliation with its topic's end offsets read, or null while it waits. */
+    private Owed withEndOffsets(RedisSession session, String topic, String stored, Owed due, long now) {
+        if (now < due.notBeforeMs() || now < retryAtMs.getOrDefault(topic, 0L)) {
+            return null;
+        }
+        Owed read;
+        try {
+            read = new Owed(due.startedAt(), due.notBeforeMs(), kafka.endOffsets(topic), due.table());
+        } catch (RuntimeException e) {
+            retryAtMs.put(topic, now + RETRY_MS);
+            log.warn("Reconciliation of {} waits {} s: {}", due.table(), RETRY_MS / 1000, e.getMessage());
+            return null;
+        }
+        retryAtMs.remove(topic);
+        replace(session, topic, stored, read);
+        return read;
+    }
+
+    private static boolean caughtUp(String topic, Owed due, Map<TopicPartition, Long> applied) {
         for (Map.Entry<Integer, Long> end : due.endOffsets().entrySet()) {
-            if (applied.getOrDefault(new TopicPartition(due.topic(), end.getKey()), 0L) < end.getValue()) {
+            if (applied.getOrDefault(new TopicPartition(topic, end.getKey()), 0L) < end.getValue()) {
                 return false;
             }
         }
         return true;
     }
 
-    private void reconcile(RedisSession session, String table, Owed due) {
+    private void reconcile(RedisSession session, String topic, String stored, Owed due, long sliceEnd) {
+        String table = due.table();
         int dot = table.indexOf('.');
         String schemaName = table.substring(0, dot);
         String tableName = table.substring(dot + 1);
         String prefix = tables.apply(schemaName, tableName).keyTemplate()
-                .tablePrefix(ChangeEvent.ofTable(due.topic(), schemaName, tableName));
+                .tablePrefix(ChangeEvent.ofTable(topic, schemaName, tableName));
         if (prefix == null) {
             log.warn("Not reconciling {}: its key template has no table-specific text before the key", table);
-        } else {
-            long removed = writer.reconcile(session, prefix, due.startedAt());
-            log.info("Reconciled {} after its incremental snapshot: removed {} keys under '{}' that neither the "
-                    + "snapshot nor a change since its start wrote", table, removed, prefix);
+            finish(session, topic, stored);
+            return;
         }
-        session.execute(session.commands().hdel(pendingKey, table));
-        owed.remove(table);
+        Scan scan = scans.getOrDefault(topic, new Scan("0", 0));
+        while (scan.cursor() != null && clock.getAsLong() < sliceEnd) {
+            ChangeWriter.ReconcilePage page = writer.reconcilePage(session, prefix, due.startedAt(), scan.cursor());
+            scan = new Scan(page.nextCursor(), scan.removed() + page.removed());
+        }
+        if (scan.cursor() != null) {
+            scans.put(topic, scan);
+            return;
+        }
+        finish(session, topic, stored);
+        log.info("Reconciled {} after its incremental snapshot: removed {} keys under '{}' that neither the snapshot "
+                + "nor a change since its start wrote", table, scan.removed(), prefix);
     }
 
-    /** The reconciliations owed, read from Redis on first use: those a task before this one did not finish. */
-    private Map<String, Owed> owed(RedisSession session) {
-        if (owed == null) {
-            owed = new LinkedHashMap<>();
-            session.execute(session.commands().hgetall(pendingKey))
-                    .forEach((table, text) -> owed.put(table, Owed.decode(text)));
+    /** Ends an owed reconciliation, unless a newer one of the topic replaced it meanwhile. */
+    private void finish(RedisSession session, String topic, String stored) {
+        scans.remove(topic);
+        replace(session, topic, stored, null);
+    }
+
+    /** Sets (or, for null, removes) the owed reconciliation of a topic if Redis still holds {@code stored}. */
+    private void replace(RedisSession session, String topic, String stored, Owed next) {
+        String now = session.execute(session.commands().hget(owedKey, topic));
+        if (!stored.equals(now)) {
+            scans.remove(topic);
+            return;
         }
-        return owed;
+        if (next == null) {
+            session.execute(session.commands().hdel(owedKey, topic));
+        } else {
+            session.execute(session.commands().hset(owedKey, topic, next.encode()));
+        }
     }
 
     private static Object field(Object value, String name) {

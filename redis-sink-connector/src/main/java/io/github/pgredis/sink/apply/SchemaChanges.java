@@ -68,7 +68,8 @@ public final class SchemaChanges {
                         + "names it, so the sink cannot tell which Debezium connector to ask for its snapshot",
                         table, event.topic(), table);
             } else {
-                SnapshotSignal signal = new SnapshotSignal("schema-change:" + table + "@" + version, List.of(table));
+                SnapshotSignal signal = new SnapshotSignal(SnapshotSignal.SCHEMA_CHANGE_ID_PREFIX + table + "@" + version,
+                        List.of(table));
                 kafka.send(signalTopic, prefix, signal.json());
                 log.info("Table {} changed its columns (now {}); asked Debezium '{}' for an incremental snapshot of "
                         + "it through {}, so that every row takes the new shape", table, shape, prefix, signalTopic);

@@ -57,6 +57,7 @@ public final class ChangeSink {
 
     public void open(Collection<TopicPartition> partitions) {
         assigned.addAll(partitions);
+        target.assigned(Set.copyOf(assigned));
         pendingRewind.addAll(partitions);
         try {
             rewindPending();
@@ -69,6 +70,7 @@ public final class ChangeSink {
     public void close(Collection<TopicPartition> partitions) {
         settleQuietly();
         assigned.removeAll(partitions);
+        target.assigned(Set.copyOf(assigned));
         pendingRewind.removeAll(partitions);
         ledger.forget(partitions);
         pipeline.dropPartitions(Set.copyOf(partitions));

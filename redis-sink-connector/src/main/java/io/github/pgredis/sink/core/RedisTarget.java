@@ -2,6 +2,7 @@ package io.github.pgredis.sink.core;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -31,6 +32,9 @@ public interface RedisTarget extends AutoCloseable {
 
     /** Reads the server's identity again and adopts it; true when it is not the server checked before. */
     boolean serverReplaced();
+
+    /** The partitions the task holds, after each change of them. */
+    void assigned(Set<TopicPartition> partitions);
 
     /** Does what is due while no records arrive (reconciliations). */
     void whenIdle();

@@ -2,6 +2,7 @@ package io.github.pgredis.sink.core;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -76,6 +77,11 @@ public final class SessionTarget implements RedisTarget {
     @Override
     public boolean serverReplaced() {
         return session().refreshRunId();
+    }
+
+    @Override
+    public void assigned(Set<TopicPartition> partitions) {
+        applier.assigned(partitions);
     }
 
     @Override

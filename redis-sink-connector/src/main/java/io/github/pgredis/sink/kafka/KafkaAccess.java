@@ -2,6 +2,7 @@ package io.github.pgredis.sink.kafka;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -28,6 +30,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class KafkaAccess implements AutoCloseable {
     private static final long TIMEOUT_MS = 10_000;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Map<String, Object> clientConfig;
     private Admin admin;
@@ -37,13 +40,21 @@ public final class KafkaAccess implements AutoCloseable {
         this.clientConfig = Map.copyOf(clientConfig);
     }
 
-    /** The next offset to be written to each partition of the topic, by partition number. */
+    /** The next offset to be written to each partition of the topic, by partition number; none for no topic. */
     public Map<Integer, Long> endOffsets(String topic) {
         if (admin == null) {
             admin = Admin.create(clientConfig);
         }
-        TopicDescription description = await(admin.describeTopics(List.of(topic)).allTopicNames(),
-                "describe topic " + topic).get(topic);
+        TopicDescription description;
+        try {
+            description = await(admin.describeTopics(List.of(topic)).allTopicNames(), "describe topic " + topic)
+                    .get(topic);
+        } catch (UncheckedIOException e) {
+            if (e.getCause().getCause() instanceof UnknownTopicOrPartitionException) {
+                return Map.of();
+            }
+            throw e;
+        }
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (TopicPartitionInfo partition : description.partitions()) {
             latest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest());
@@ -60,6 +71,7 @@ public final class KafkaAccess implements AutoCloseable {
         if (producer == null) {
             Map<String, Object> config = new HashMap<>(clientConfig);
             config.put(ProducerConfig.ACKS_CONFIG, "all");
+            config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT_MS);
             producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
         }
         try {
@@ -91,10 +103,10 @@ public final class KafkaAccess implements AutoCloseable {
     @Override
     public void close() {
         if (admin != null) {
-            admin.close();
+            admin.close(CLOSE_TIMEOUT);
         }
         if (producer != null) {
-            producer.close();
+            producer.close(CLOSE_TIMEOUT);
         }
     }
 }

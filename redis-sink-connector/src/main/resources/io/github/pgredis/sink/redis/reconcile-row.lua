@@ -2,22 +2,15 @@
 -- started wrote, so its PostgreSQL row is gone (a delete lost, a key written by hand).
 -- KEYS[1] row key; KEYS[2] its version key (same Redis Cluster hash slot).
 -- ARGV[1] the version at which the snapshot started (37 hex characters); ARGV[2] version marker retention in ms.
--- A row whose version is at or above ARGV[1] stays, and so does a key of a type this sink does not write. So does a
--- row written by a change whose commit Debezium did not know (the first transaction after a Debezium restart: its
--- version repeats its change position in the commit part): that change may have committed after the start with a
--- change position below it, so its version cannot tell. The version key of a removed row becomes a marker of its
--- version, so that a replayed older change cannot bring the row back while a newer one still applies.
+-- A row whose version is at or above ARGV[1] stays, and so does a key of a type this sink does not write, and a row
+-- whose version is not a source position (a Kafka offset or a version.field value, which the start cannot be compared
+-- with). A key without a version was not written by the sink. The version key of a removed row becomes a marker of
+-- its version, so that a replayed older change cannot bring the row back while a newer one still applies.
 -- Returns 1 when the row was removed.
 local rowType = redis.call('TYPE', KEYS[1])['ok']
 if rowType ~= 'hash' and rowType ~= 'string' then return 0 end
 local stored = redis.call('GET', KEYS[2])
-if stored then
-  if string.sub(stored, 1, 37) >= ARGV[1] then return 0 end
-  if string.sub(stored, 5, 5) == '2' and string.sub(stored, 6, 21) == string.sub(stored, 22, 37)
-      and string.sub(stored, 22, 37) ~= '0000000000000000' then
-    return 0
-  end
-end
+if stored and (string.sub(stored, 5, 5) ~= '2' or string.sub(stored, 1, 37) >= ARGV[1]) then return 0 end
 redis.call('DEL', KEYS[1])
 if stored then redis.call('SET', KEYS[2], stored, 'PX', ARGV[2]) end
 return 1

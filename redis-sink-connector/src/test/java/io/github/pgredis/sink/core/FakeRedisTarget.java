@@ -94,6 +94,10 @@ final class FakeRedisTarget implements RedisTarget {
     }
 
     @Override
+    public void assigned(Set<TopicPartition> partitions) {
+    }
+
+    @Override
     public void whenIdle() {
     }
 

@@ -48,6 +48,8 @@ class ReconcileRowIT {
         row("t:snapshot-read", ChangeVersion.ofSourcePosition(0, 1_500, 0));
         row("t:later-epoch", ChangeVersion.ofSourcePosition(1, 5, 6));
         row("t:commit-unknown", ChangeVersion.ofSourcePosition(0, 900, 900));
+        row("t:kafka-offset", ChangeVersion.ofKafkaOffset(0, 5));
+        row("t:version-field", ChangeVersion.ofField(0, 7));
         commands.set("t:not-a-row", "a string is a JSON row's type, so it counts as a row");
         commands.sadd("t:a-set", "someone else's");
 
@@ -56,13 +58,15 @@ class ReconcileRowIT {
         assertThat(reconcile("t:at-start")).isZero();
         assertThat(reconcile("t:snapshot-read")).isZero();
         assertThat(reconcile("t:later-epoch")).isZero();
-        assertThat(reconcile("t:commit-unknown")).as("its version cannot tell when it committed").isZero();
+        assertThat(reconcile("t:commit-unknown")).as("the first change Debezium streamed, before the start").isEqualTo(1);
+        assertThat(reconcile("t:kafka-offset")).as("not comparable with a source position").isZero();
+        assertThat(reconcile("t:version-field")).as("not comparable with a source position").isZero();
         assertThat(reconcile("t:not-a-row")).isEqualTo(1);
         assertThat(reconcile("t:a-set")).isZero();
 
-        assertThat(commands.exists("t:before", "t:by-hand", "t:not-a-row")).isZero();
-        assertThat(commands.exists("t:at-start", "t:snapshot-read", "t:later-epoch", "t:commit-unknown", "t:a-set"))
-                .isEqualTo(5);
+        assertThat(commands.exists("t:before", "t:by-hand", "t:not-a-row", "t:commit-unknown")).isZero();
+        assertThat(commands.exists("t:at-start", "t:snapshot-read", "t:later-epoch", "t:kafka-offset",
+                "t:version-field", "t:a-set")).isEqualTo(6);
         assertThat(commands.get(KEYS.version("t:before"))).as("a marker of the removed row's version")
                 .startsWith(ChangeVersion.ofSourcePosition(0, 999, 1_200).encode());
         assertThat(commands.pttl(KEYS.version("t:before"))).isBetween(1L, 60_000L);
