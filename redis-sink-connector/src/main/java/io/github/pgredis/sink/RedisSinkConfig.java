@@ -291,9 +291,10 @@ public final class RedisSinkConfig extends AbstractConfig {
     private static final String SNAPSHOT_NOTIFICATION_TOPIC_DISPLAY = "Debezium notification topic";
     private static final String SNAPSHOT_NOTIFICATION_TOPIC_DOC = "Debezium's notification topic "
             + "(notification.enabled.channels=sink, notification.sink.topic.name), also named in topics or "
-            + "topics.regex. Its records are read as notifications, not rows: once an incremental snapshot of a table "
-            + "has completed and the sink has applied the table's topic up to then, the keys of the table that neither "
-            + "the snapshot nor any change since its start wrote are removed (reconciliation). Needs the "
+            + "topics.regex. Its records are read as notifications, not rows: once an incremental snapshot that the "
+            + "scheduler or the sink asked for (signal ids resync: and schema-change:) has scanned a table and the "
+            + "sink has applied the table's topic up to then, the keys of the table that neither the snapshot nor any "
+            + "change since its start wrote are removed (reconciliation). Needs the "
             + "SnapshotNotificationPosition transform of the resync-scheduler plugin on the Debezium connector, "
             + "Debezium's default topic names (<topic.prefix>.<schema>.<table>) and kafka.bootstrap.servers. Empty: "
             + "off.";
