@@ -52,7 +52,7 @@ class LocalStackIT {
             copyTree(CHECKOUT.resolve(path), copy.resolve(path));
         }
         for (String built : List.of("local-stack/target/stack", "consistency-verifier/target",
-                "redis-sink-connector/target")) {
+                "redis-sink-connector/target", "resync-scheduler/target")) {
             Files.createDirectories(copy.resolve(built).getParent());
             Files.createSymbolicLink(copy.resolve(built), CHECKOUT.resolve(built));
         }

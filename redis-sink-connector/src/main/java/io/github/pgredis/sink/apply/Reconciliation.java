@@ -2,8 +2,10 @@ package io.github.pgredis.sink.apply;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 
@@ -30,14 +32,16 @@ import io.github.pgredis.sink.redis.RedisSession;
  * the scheduler and the sink ask for ({@link SnapshotSignal#readsWholeTables}).
  * <ul>
  * <li>STARTED: the snapshot's start, the commit position that the SnapshotNotificationPosition transform adds, is
- * kept in Redis per Debezium connector and snapshot id. Every change streamed after it, and every row the snapshot
- * reads, has a version at or above it.</li>
+ * kept in Redis per Debezium connector and snapshot id, and as the connector's running snapshot (a signal that joins a
+ * running snapshot gives its later notifications its own id). Every change streamed after it, and every row the
+ * snapshot reads, has a version at or above it.</li>
  * <li>TABLE_SCAN_COMPLETED of that snapshot: the table's topic owes a reconciliation, kept in Redis so that a
  * restart still makes it. After a grace period from the notification, for Kafka batches of the snapshot's rows still
  * in flight, the topic's end offsets are read; once the sink has applied the topic up to them, every key of the table
- * whose version is below the start is removed ({@link ChangeWriter#reconcilePage}), a bounded slice at a time.</li>
+ * whose version is below the start is removed ({@link ChangeWriter#reconcilePage}), a short slice once a second.</li>
  * </ul>
- * Only the task that holds the notification topic does this, so reconciliations are made once.
+ * Only the task that holds partition 0 of the notification topic does this, so reconciliations are made once. A
+ * failure here is logged and tried again later: it never holds up the changes.
  */
 public final class Reconciliation {
     private static final Logger log = LoggerFactory.getLogger(Reconciliation.class);
@@ -46,8 +50,10 @@ public final class Reconciliation {
     /** How long after its notification a reconciliation reads the end offsets of its topic. */
     static final long GRACE_MS = 5_000;
     private static final long RETRY_MS = 30_000;
-    /** The most a call spends scanning, so that a large table does not hold up the batches. */
-    private static final long SLICE_MS = 200;
+    /** The most a check spends scanning, once a second, so that a large table does not hold up the batches. */
+    private static final long SLICE_MS = 100;
+    /** How long a reconciliation may wait for the sink to apply its topic before a WARN says so. */
+    private static final long PATIENCE_MS = 10 * 60_000;
 
     private final String notificationTopic;
     private final int epoch;
@@ -60,11 +66,11 @@ public final class Reconciliation {
     private final LongSupplier clock;
     private boolean owner;
     private long nextCheckMs;
-    /** Per topic: the scan of a reconciliation under way, and when a failed end offsets read is tried again. */
+    /** Per topic, the scan of a reconciliation under way: the owed entry it is for, its cursor, what it removed. */
     private final Map<String, Scan> scans = new HashMap<>();
-    private final Map<String, Long> retryAtMs = new HashMap<>();
+    private final Set<String> warnedWaiting = new HashSet<>();
 
-    private record Scan(String cursor, long removed) {
+    private record Scan(String stored, String cursor, long removed) {
     }
 
     /**
@@ -90,7 +96,7 @@ public final class Reconciliation {
 
         static Owed decode(String text) {
             String[] parts = text.split(" ", 4);
-            if (parts.length != 4 || parts[0].length() != ChangeVersion.ENCODED_LENGTH) {
+            if (parts.length != 4 || parts[0].length() != ChangeVersion.ENCODED_LENGTH || parts[3].indexOf('.') <= 0) {
                 throw new IllegalArgumentException("not an owed reconciliation: '" + text + "'");
             }
             Map<Integer, Long> ends = null;
@@ -127,9 +133,9 @@ public final class Reconciliation {
         return notificationTopic.equals(record.topic());
     }
 
-    /** The task's partitions: it makes the reconciliations while it holds the notification topic. */
+    /** The task's partitions: it makes the reconciliations while it holds partition 0 of the notification topic. */
     public void assigned(Collection<TopicPartition> partitions) {
-        boolean holds = partitions.stream().anyMatch(partition -> partition.topic().equals(notificationTopic));
+        boolean holds = partitions.contains(new TopicPartition(notificationTopic, 0));
         if (holds != owner) {
             owner = holds;
             scans.clear();
@@ -156,17 +162,17 @@ public final class Reconciliation {
         }
         String snapshot = connector + " " + id;
         switch (type == null ? "" : type) {
-            case "STARTED" -> started(session, record, snapshot);
+            case "STARTED" -> started(session, record, connector, snapshot);
             case "TABLE_SCAN_COMPLETED" -> scanCompleted(session, record, snapshot, connector,
                     text(field(data, "scanned_collection")), text(field(data, "status")));
             case "COMPLETED", "ABORTED" -> session.execute(session.commands().hdel(internalKeys.snapshotStarts(),
-                    snapshot));
+                    snapshot, connector));
             default -> {
             }
         }
     }
 
-    private void started(RedisSession session, SinkRecord record, String snapshot) {
+    private void started(RedisSession session, SinkRecord record, String connector, String snapshot) {
         Header position = record.headers().lastWithName(NotificationHeaders.COMMIT_LSN);
         if (position == null || position.value() == null) {
             log.warn("Snapshot {} started, but its notification {} carries no {} header: add the "
@@ -183,7 +189,8 @@ public final class Reconciliation {
                     + " '" + position.value() + "', not an LSN", e);
         }
         String startedAt = ChangeVersion.ofSourcePosition(epoch, commitLsn, 0).encode();
-        session.execute(session.commands().hset(internalKeys.snapshotStarts(), snapshot, startedAt));
+        session.execute(session.commands().hset(internalKeys.snapshotStarts(),
+                Map.of(snapshot, startedAt, connector, startedAt)));
         log.info("Snapshot {} started at commit position {}", snapshot, commitLsn);
     }
 
@@ -198,13 +205,16 @@ public final class Reconciliation {
         }
         String startedAt = session.execute(session.commands().hget(internalKeys.snapshotStarts(), snapshot));
         if (startedAt == null) {
+            // a signal that joined the connector's running snapshot: that snapshot's start, the earlier one
+            startedAt = session.execute(session.commands().hget(internalKeys.snapshotStarts(), connector));
+        }
+        if (startedAt == null) {
             log.warn("Not reconciling {}: the sink has not seen where snapshot {} started (its STARTED notification, "
                     + "with the SnapshotNotificationPosition transform's header)", table, snapshot);
             return;
         }
-        long sentAt = record.timestamp() != null && record.timestamp() > 0 ? record.timestamp() : clock.getAsLong();
         String topic = debeziumTopic(connector, table);
-        Owed due = new Owed(startedAt, sentAt + GRACE_MS, null, table);
+        Owed due = new Owed(startedAt, clock.getAsLong() + GRACE_MS, null, table);
         session.execute(session.commands().hset(owedKey, topic, due.encode()));
         nextCheckMs = 0;
         log.info("Snapshot {} completed its scan of {}: reconciling it once the sink has applied topic {} up to its "
@@ -216,33 +226,48 @@ public final class Reconciliation {
         return (connector + "." + table).replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
-    /** Makes what is due of the reconciliations owed: checked once a second, and a slice of a scan per call. */
+    /**
+     * Makes what is due of the reconciliations owed, once a second: reads end offsets, checks the sink has applied
+     * them, and scans a slice. A failure is logged and the check waits {@value #RETRY_MS} ms.
+     */
     public void runDue(RedisSession session) {
         long now = clock.getAsLong();
-        if (!owner || scans.isEmpty() && now < nextCheckMs) {
+        if (!owner || now < nextCheckMs) {
             return;
         }
         nextCheckMs = now + CHECK_INTERVAL_MS;
+        try {
+            check(session, now);
+        } catch (RuntimeException e) {
+            nextCheckMs = now + RETRY_MS;
+            log.warn("Reconciliation waits {} s: {}", RETRY_MS / 1000, e.getMessage());
+        }
+    }
+
+    private void check(RedisSession session, long now) {
         Map<String, String> owed = session.execute(session.commands().hgetall(owedKey));
+        scans.keySet().retainAll(owed.keySet());
         if (owed.isEmpty()) {
-            scans.clear();
             return;
         }
         Map<TopicPartition, Long> applied = offsetStore.read(session);
         long sliceEnd = now + SLICE_MS;
         for (Map.Entry<String, String> entry : owed.entrySet()) {
             String topic = entry.getKey();
+            String stored = entry.getValue();
             Owed due;
             try {
-                due = Owed.decode(entry.getValue());
+                due = Owed.decode(stored);
             } catch (RuntimeException e) {
                 log.warn("Dropping an owed reconciliation of topic {} that cannot be read: {}", topic, e.getMessage());
                 session.execute(session.commands().hdel(owedKey, topic));
                 continue;
             }
-            String stored = entry.getValue();
             if (due.endOffsets() == null) {
-                due = withEndOffsets(session, topic, stored, due, now);
+                if (now < due.notBeforeMs()) {
+                    continue;
+                }
+                due = withEndOffsets(session, topic, stored, due);
                 if (due == null) {
                     continue;
                 }
@@ -250,6 +275,10 @@ public final class Reconciliation {
             }
             if (caughtUp(topic, due, applied)) {
                 reconcile(session, topic, stored, due, sliceEnd);
+            } else if (now > due.notBeforeMs() + PATIENCE_MS && warnedWaiting.add(stored)) {
+                log.warn("Reconciliation of {} has waited {} minutes for the sink to apply topic {} up to {}: is the "
+                        + "topic in topics, or does it end with a transaction marker (Debezium with exactly-once "
+                        + "delivery)?", due.table(), PATIENCE_MS / 60_000, topic, due.endOffsets());
             }
             if (clock.getAsLong() >= sliceEnd) {
                 return;
@@ -257,22 +286,18 @@ public final class Reconciliation {
         }
     }
 
-    /** The owed reconciliation with its topic's end offsets read, or null while it waits. */
-    private Owed withEndOffsets(RedisSession session, String topic, String stored, Owed due, long now) {
-        if (now < due.notBeforeMs() || now < retryAtMs.getOrDefault(topic, 0L)) {
+    /** The owed reconciliation with its topic's end offsets read, or null when there is nothing to reconcile. */
+    private Owed withEndOffsets(RedisSession session, String topic, String stored, Owed due) {
+        Map<Integer, Long> ends = kafka.endOffsets(topic);
+        if (ends.isEmpty()) {
+            log.warn("Not reconciling {}: topic {} does not exist (Debezium names a table's topic "
+                    + "<topic.prefix>.<schema>.<table>; another naming or routing is not supported)", due.table(),
+                    topic);
+            replace(session, topic, stored, null);
             return null;
         }
-        Owed read;
-        try {
-            read = new Owed(due.startedAt(), due.notBeforeMs(), kafka.endOffsets(topic), due.table());
-        } catch (RuntimeException e) {
-            retryAtMs.put(topic, now + RETRY_MS);
-            log.warn("Reconciliation of {} waits {} s: {}", due.table(), RETRY_MS / 1000, e.getMessage());
-            return null;
-        }
-        retryAtMs.remove(topic);
-        replace(session, topic, stored, read);
-        return read;
+        Owed read = new Owed(due.startedAt(), due.notBeforeMs(), ends, due.table());
+        return replace(session, topic, stored, read) ? read : null;
     }
 
     private static boolean caughtUp(String topic, Owed due, Map<TopicPartition, Long> applied) {
@@ -296,10 +321,13 @@ public final class Reconciliation {
             finish(session, topic, stored);
             return;
         }
-        Scan scan = scans.getOrDefault(topic, new Scan("0", 0));
+        Scan scan = scans.get(topic);
+        if (scan == null || !scan.stored().equals(stored)) {
+            scan = new Scan(stored, "0", 0);
+        }
         while (scan.cursor() != null && clock.getAsLong() < sliceEnd) {
             ChangeWriter.ReconcilePage page = writer.reconcilePage(session, prefix, due.startedAt(), scan.cursor());
-            scan = new Scan(page.nextCursor(), scan.removed() + page.removed());
+            scan = new Scan(stored, page.nextCursor(), scan.removed() + page.removed());
         }
         if (scan.cursor() != null) {
             scans.put(topic, scan);
@@ -316,18 +344,22 @@ public final class Reconciliation {
         replace(session, topic, stored, null);
     }
 
-    /** Sets (or, for null, removes) the owed reconciliation of a topic if Redis still holds {@code stored}. */
-    private void replace(RedisSession session, String topic, String stored, Owed next) {
+    /**
+     * Sets (or, for null, removes) the owed reconciliation of a topic if Redis still holds {@code stored}; false when
+     * a newer one replaced it meanwhile. Only the owner task writes these entries, one call at a time.
+     */
+    private boolean replace(RedisSession session, String topic, String stored, Owed next) {
         String now = session.execute(session.commands().hget(owedKey, topic));
         if (!stored.equals(now)) {
             scans.remove(topic);
-            return;
+            return false;
         }
         if (next == null) {
             session.execute(session.commands().hdel(owedKey, topic));
         } else {
             session.execute(session.commands().hset(owedKey, topic, next.encode()));
         }
+        return true;
     }
 
     private static Object field(Object value, String name) {
