@@ -62,7 +62,7 @@ public class RedisSinkTask extends SinkTask {
         kafka = new KafkaAccess(config.kafkaClientConfig());
         Reconciliation reconciliation = config.snapshotNotificationTopic().isEmpty() ? null
                 : new Reconciliation(config.snapshotNotificationTopic(), config.versionEpoch(), internalKeys,
-                        connectorName, offsetStore, kafka, config::table, writer, time::milliseconds);
+                        connectorName, offsetStore, kafka::endOffsets, config::table, writer, time::milliseconds);
         SchemaChanges schemaChanges = config.schemaChangeSignalTopic().isEmpty() ? null
                 : new SchemaChanges(config.schemaChangeSignalTopic(), kafka, internalKeys);
         ChangeApplier applier = new ChangeApplier(

@@ -4,9 +4,11 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 import org.apache.kafka.common.TopicPartition;
@@ -21,7 +23,6 @@ import io.github.pgredis.signal.SnapshotSignal;
 import io.github.pgredis.sink.errors.RecordException;
 import io.github.pgredis.sink.event.ChangeEvent;
 import io.github.pgredis.sink.event.ChangeVersion;
-import io.github.pgredis.sink.kafka.KafkaAccess;
 import io.github.pgredis.sink.redis.InternalKeys;
 import io.github.pgredis.sink.redis.OffsetStore;
 import io.github.pgredis.sink.redis.RedisSession;
@@ -60,7 +61,7 @@ public final class Reconciliation {
     private final InternalKeys internalKeys;
     private final String owedKey;
     private final OffsetStore offsetStore;
-    private final KafkaAccess kafka;
+    private final Function<String, Map<Integer, Long>> endOffsets;
     private final BiFunction<String, String, TableSettings> tables;
     private final ChangeWriter writer;
     private final LongSupplier clock;
@@ -114,15 +115,16 @@ public final class Reconciliation {
         }
     }
 
+    /** {@code endOffsets}: the next offset to be written per partition of a topic, none for no topic. */
     public Reconciliation(String notificationTopic, int epoch, InternalKeys internalKeys, String connectorName,
-            OffsetStore offsetStore, KafkaAccess kafka, BiFunction<String, String, TableSettings> tables,
-            ChangeWriter writer, LongSupplier clock) {
+            OffsetStore offsetStore, Function<String, Map<Integer, Long>> endOffsets,
+            BiFunction<String, String, TableSettings> tables, ChangeWriter writer, LongSupplier clock) {
         this.notificationTopic = notificationTopic;
         this.epoch = epoch;
         this.internalKeys = internalKeys;
         this.owedKey = internalKeys.reconciliations(connectorName);
         this.offsetStore = offsetStore;
-        this.kafka = kafka;
+        this.endOffsets = endOffsets;
         this.tables = tables;
         this.writer = writer;
         this.clock = clock;
@@ -165,10 +167,19 @@ public final class Reconciliation {
             case "STARTED" -> started(session, record, connector, snapshot);
             case "TABLE_SCAN_COMPLETED" -> scanCompleted(session, record, snapshot, connector,
                     text(field(data, "scanned_collection")), text(field(data, "status")));
-            case "COMPLETED", "ABORTED" -> session.execute(session.commands().hdel(internalKeys.snapshotStarts(),
-                    snapshot, connector));
+            case "COMPLETED", "ABORTED" -> ended(session, connector);
             default -> {
             }
+        }
+    }
+
+    /** The connector's snapshot ended: its starts go, those of the signals that joined it too. */
+    private void ended(RedisSession session, String connector) {
+        String key = internalKeys.snapshotStarts();
+        List<String> starts = session.execute(session.commands().hkeys(key)).stream()
+                .filter(field -> field.equals(connector) || field.startsWith(connector + " ")).toList();
+        if (!starts.isEmpty()) {
+            session.execute(session.commands().hdel(key, starts.toArray(String[]::new)));
         }
     }
 
@@ -288,7 +299,7 @@ public final class Reconciliation {
 
     /** The owed reconciliation with its topic's end offsets read, or null when there is nothing to reconcile. */
     private Owed withEndOffsets(RedisSession session, String topic, String stored, Owed due) {
-        Map<Integer, Long> ends = kafka.endOffsets(topic);
+        Map<Integer, Long> ends = endOffsets.apply(topic);
         if (ends.isEmpty()) {
             log.warn("Not reconciling {}: topic {} does not exist (Debezium names a table's topic "
                     + "<topic.prefix>.<schema>.<table>; another naming or routing is not supported)", due.table(),

@@ -166,7 +166,7 @@ public final class ChangeSink {
                     + " ms; last failure: " + failure.getMessage(), failure);
         }
         long pauseMs = backoff.nextBackoffMs();
-        log.warn("Redis failed transiently ({}); retrying the batch in {} ms (attempt {})", failure.getMessage(),
+        log.warn("The batch failed transiently ({}); retrying it in {} ms (attempt {})", failure.getMessage(),
                 pauseMs, backoff.attempts());
         context.timeout(pauseMs);
         throw new RetriableException(failure.getMessage(), failure);
