@@ -30,37 +30,21 @@ public record SnapshotSignal(String id, List<String> dataCollections) {
         return id != null && (id.startsWith(RESYNC_ID_PREFIX) || id.startsWith(SCHEMA_CHANGE_ID_PREFIX));
     }
 
-    /** The record value: {@code {"id":..,"type":"execute-snapshot","data":{"data-collections":[..],"type":"INCREMENTAL"}}}. */
+    /**
+     * The record value:
+     * {@code {"id":..,"type":"execute-snapshot","data":{"data-collections":[..],"type":"INCREMENTAL"}}}.
+     */
     public String json() {
         StringBuilder out = new StringBuilder(64 + 32 * dataCollections.size());
         out.append("{\"id\":");
-        quote(out, id);
+        JsonText.appendString(out, id);
         out.append(",\"type\":\"execute-snapshot\",\"data\":{\"data-collections\":[");
         for (int i = 0; i < dataCollections.size(); i++) {
             if (i > 0) {
                 out.append(',');
             }
-            quote(out, dataCollections.get(i));
+            JsonText.appendString(out, dataCollections.get(i));
         }
         return out.append("],\"type\":\"INCREMENTAL\"}}").toString();
-    }
-
-    private static void quote(StringBuilder out, String text) {
-        out.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
     }
 }

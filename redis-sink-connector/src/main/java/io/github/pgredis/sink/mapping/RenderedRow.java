@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.pgredis.signal.JsonText;
+
 /**
  * A row ready for Redis: column name to its text (hash format) or JSON text (json format), NULL columns left out,
  * and the columns whose value Redis must keep because the change did not carry it (unchanged TOAST columns).

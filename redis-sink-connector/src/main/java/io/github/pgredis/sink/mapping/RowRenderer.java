@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.github.pgredis.signal.JsonText;
 import io.github.pgredis.sink.errors.RecordException;
 import io.github.pgredis.sink.event.ChangeEvent;
 import io.github.pgredis.sink.event.Column;

@@ -21,6 +21,8 @@ import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 
+import io.github.pgredis.signal.JsonText;
+
 /**
  * Renders Connect values as the text stored in Redis, following the documented rules: integers and floats as plain
  * numbers, decimals as plain decimal text (never base64, never an exponent), dates and times as ISO-8601 (instants

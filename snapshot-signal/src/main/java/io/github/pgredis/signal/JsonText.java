@@ -1,6 +1,6 @@
-package io.github.pgredis.sink.mapping;
+package io.github.pgredis.signal;
 
-/** JSON string quoting. */
+/** JSON string quoting: for the sink's JSON rows and for the signals. */
 public final class JsonText {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
