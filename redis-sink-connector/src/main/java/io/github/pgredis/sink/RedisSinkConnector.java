@@ -24,6 +24,7 @@ import org.apache.kafka.connect.sink.SinkConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.pgredis.sink.redis.AclProbe;
 import io.github.pgredis.sink.redis.OffsetStore;
 import io.github.pgredis.sink.redis.RedisSession;
 import io.github.pgredis.sink.redis.RedisSettings;
@@ -95,17 +96,20 @@ public class RedisSinkConnector extends SinkConnector {
             }).addErrorMessage(problem.message());
         }
         if (config.redisSettings() != null) {
-            checkRedis(config.redisSettings().withTimeoutsAtMost(VALIDATE_REDIS_TIMEOUT_MS), values);
+            checkRedis(config.redisSettings().withTimeoutsAtMost(VALIDATE_REDIS_TIMEOUT_MS),
+                    config.internalKeyPrefix(), values);
         }
         return result;
     }
 
     /**
-     * Connects as the task will (authentication, script loading, INFO), within one deadline for all of it; a
-     * session that opens after the deadline is closed when it does.
+     * Connects as the task will (authentication, script loading, INFO, the user's permissions), within one deadline
+     * for all of it; a session that opens after the deadline is closed when it does.
      */
-    private static void checkRedis(RedisSettings settings, Map<String, ConfigValue> values) {
-        CompletableFuture<RedisSession> opening = CompletableFuture.supplyAsync(() -> RedisSession.open(settings));
+    private static void checkRedis(RedisSettings settings, String internalKeyPrefix,
+            Map<String, ConfigValue> values) {
+        CompletableFuture<RedisSession> opening = CompletableFuture.supplyAsync(
+                () -> AclProbe.openChecked(settings, internalKeyPrefix));
         try {
             opening.get(VALIDATE_REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS).close();
             log.debug("Validation reached Redis {}", settings);

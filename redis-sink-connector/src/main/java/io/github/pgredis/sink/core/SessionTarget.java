@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import io.github.pgredis.sink.apply.BatchOutcome;
 import io.github.pgredis.sink.apply.ChangeApplier;
 import io.github.pgredis.sink.apply.PendingBatch;
+import io.github.pgredis.sink.redis.AclProbe;
 import io.github.pgredis.sink.redis.OffsetStore;
 import io.github.pgredis.sink.redis.RedisSession;
 import io.github.pgredis.sink.redis.RedisSettings;
@@ -24,17 +25,21 @@ public final class SessionTarget implements RedisTarget {
     private final RedisSettings settings;
     private final ChangeApplier applier;
     private final OffsetStore offsetStore;
+    private final String internalKeyPrefix;
     private RedisSession session;
 
-    public SessionTarget(RedisSettings settings, ChangeApplier applier, OffsetStore offsetStore) {
+    public SessionTarget(RedisSettings settings, ChangeApplier applier, OffsetStore offsetStore,
+            String internalKeyPrefix) {
         this.settings = settings;
         this.applier = applier;
         this.offsetStore = offsetStore;
+        this.internalKeyPrefix = internalKeyPrefix;
     }
 
+    /** The session, opened (and its user's permissions checked) on first use. */
     private RedisSession session() {
         if (session == null) {
-            session = RedisSession.open(settings);
+            session = AclProbe.openChecked(settings, internalKeyPrefix);
             log.info("Connected to Redis {} (run_id {})", settings, session.runId());
         }
         return session;
