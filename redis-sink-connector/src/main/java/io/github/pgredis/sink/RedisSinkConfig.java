@@ -93,6 +93,16 @@ public final class RedisSinkConfig extends AbstractConfig {
     private static final String REDIS_TLS_TRUSTSTORE_PASSWORD_DISPLAY = "TLS truststore password";
     private static final String REDIS_TLS_TRUSTSTORE_PASSWORD_DOC = "Password of the truststore, if it has one.";
 
+    public static final String REDIS_TLS_KEYSTORE_PATH = "redis.tls.keystore.path";
+    private static final String REDIS_TLS_KEYSTORE_PATH_DISPLAY = "TLS client keystore";
+    private static final String REDIS_TLS_KEYSTORE_PATH_DOC = "Keystore file (PKCS12 or JKS) with the sink's client "
+            + "certificate and its key, for a server that asks for one (tls-auth-clients yes or optional): mutual "
+            + "TLS. Empty: no client certificate.";
+
+    public static final String REDIS_TLS_KEYSTORE_PASSWORD = "redis.tls.keystore.password";
+    private static final String REDIS_TLS_KEYSTORE_PASSWORD_DISPLAY = "TLS client keystore password";
+    private static final String REDIS_TLS_KEYSTORE_PASSWORD_DOC = "Password of the client keystore and of its key.";
+
     public static final String REDIS_TIMEOUT_MS = "redis.timeout.ms";
     public static final long REDIS_TIMEOUT_MS_DEFAULT = 10_000L;
     private static final String REDIS_TIMEOUT_MS_DISPLAY = "Command timeout (ms)";
@@ -455,10 +465,12 @@ public final class RedisSinkConfig extends AbstractConfig {
         }
         Password password = getPassword(REDIS_PASSWORD);
         Password truststorePassword = getPassword(REDIS_TLS_TRUSTSTORE_PASSWORD);
+        Password keystorePassword = getPassword(REDIS_TLS_KEYSTORE_PASSWORD);
         return new RedisSettings(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : DEFAULT_PORT, database,
                 getBoolean(REDIS_TLS_ENABLED) || "rediss".equals(uri.getScheme()),
                 EnumValidator.parse(TlsVerifyMode.class, getString(REDIS_TLS_VERIFY_MODE)),
                 getString(REDIS_TLS_TRUSTSTORE_PATH), truststorePassword == null ? null : truststorePassword.value(),
+                getString(REDIS_TLS_KEYSTORE_PATH), keystorePassword == null ? null : keystorePassword.value(),
                 getString(REDIS_USERNAME), password == null ? null : password.value(), getLong(REDIS_TIMEOUT_MS),
                 getLong(REDIS_CONNECT_TIMEOUT_MS));
     }
@@ -561,6 +573,10 @@ public final class RedisSinkConfig extends AbstractConfig {
         def.define(REDIS_TLS_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW,
                 REDIS_TLS_TRUSTSTORE_PASSWORD_DOC, GROUP_CONNECTION, ++order, Width.MEDIUM,
                 REDIS_TLS_TRUSTSTORE_PASSWORD_DISPLAY);
+        def.define(REDIS_TLS_KEYSTORE_PATH, Type.STRING, "", Importance.LOW, REDIS_TLS_KEYSTORE_PATH_DOC,
+                GROUP_CONNECTION, ++order, Width.LONG, REDIS_TLS_KEYSTORE_PATH_DISPLAY);
+        def.define(REDIS_TLS_KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW, REDIS_TLS_KEYSTORE_PASSWORD_DOC,
+                GROUP_CONNECTION, ++order, Width.MEDIUM, REDIS_TLS_KEYSTORE_PASSWORD_DISPLAY);
         def.define(REDIS_TIMEOUT_MS, Type.LONG, REDIS_TIMEOUT_MS_DEFAULT, Range.atLeast(1), Importance.LOW,
                 REDIS_TIMEOUT_MS_DOC, GROUP_CONNECTION, ++order, Width.SHORT, REDIS_TIMEOUT_MS_DISPLAY);
         def.define(REDIS_CONNECT_TIMEOUT_MS, Type.LONG, REDIS_CONNECT_TIMEOUT_MS_DEFAULT, Range.atLeast(1),

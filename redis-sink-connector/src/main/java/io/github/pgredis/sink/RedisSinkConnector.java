@@ -130,6 +130,11 @@ public class RedisSinkConnector extends SinkConnector {
     private static String keyAtFault(Throwable failure, String message, RedisSettings settings) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SSLException) {
+                // an alert is the server refusing the sink's certificate (none, or one its CA did not sign); any
+                // other TLS failure is the sink not trusting the server's
+                if (String.valueOf(t.getMessage()).contains("Received fatal alert")) {
+                    return RedisSinkConfig.REDIS_TLS_KEYSTORE_PATH;
+                }
                 return settings.truststorePath().isBlank() ? RedisSinkConfig.REDIS_TLS_ENABLED
                         : RedisSinkConfig.REDIS_TLS_TRUSTSTORE_PATH;
             }

@@ -75,4 +75,47 @@ class RedisSinkTlsIT {
         assertThat(new RedisSinkConnector().validate(config()).configValues())
                 .allMatch(value -> value.errorMessages().isEmpty());
     }
+
+    @Test
+    void mutualTlsWritesWithTheClientCertificateAndValidateNamesTheKeystoreWithoutIt() {
+        try (RedisServer mutual = RedisServer.startMutualTls()) {
+            Map<String, String> config = config();
+            config.put(RedisSinkConfig.REDIS_URI, mutual.uri());
+            config.put(RedisSinkConfig.REDIS_TLS_TRUSTSTORE_PATH, mutual.tls().truststore().toString());
+            Map<String, String> withoutCertificate = new HashMap<>(config);
+            config.put(RedisSinkConfig.REDIS_TLS_KEYSTORE_PATH, mutual.tls().clientKeystore().toString());
+            config.put(RedisSinkConfig.REDIS_TLS_KEYSTORE_PASSWORD, mutual.tls().truststorePassword());
+
+            assertThat(errors(withoutCertificate)).containsOnlyKeys(RedisSinkConfig.REDIS_TLS_KEYSTORE_PATH);
+            assertThat(errors(withoutCertificate).get(RedisSinkConfig.REDIS_TLS_KEYSTORE_PATH)).singleElement()
+                    .asString().contains("Cannot use Redis at rediss://").contains("alert");
+            Map<String, String> foreignCertificate = new HashMap<>(config);
+            foreignCertificate.put(RedisSinkConfig.REDIS_TLS_KEYSTORE_PATH, redis.tls().clientKeystore().toString());
+            assertThat(errors(foreignCertificate)).as("a certificate of another CA")
+                    .containsOnlyKeys(RedisSinkConfig.REDIS_TLS_KEYSTORE_PATH);
+            assertThat(errors(config)).isEmpty();
+
+            ChangeRecords users = ChangeRecords.users();
+            RedisSinkTask task = new RedisSinkTask();
+            task.initialize(new StubSinkTaskContext(config));
+            task.start(config);
+            try {
+                task.open(List.of(new TopicPartition(users.topic(), 0)));
+                putAndSettle(task, List.of(users.create(10, users.row("id", 1, "name", "mutual"))));
+            } finally {
+                task.stop();
+            }
+            assertThat(mutual.commands().hgetall("public.users:1")).containsEntry("name", "mutual");
+        }
+    }
+
+    private static Map<String, List<String>> errors(Map<String, String> config) {
+        Map<String, List<String>> errors = new HashMap<>();
+        for (ConfigValue value : new RedisSinkConnector().validate(config).configValues()) {
+            if (!value.errorMessages().isEmpty()) {
+                errors.put(value.name(), value.errorMessages());
+            }
+        }
+        return errors;
+    }
 }

@@ -64,6 +64,10 @@ public final class RedisClients {
             if (settings.truststorePath() != null && !settings.truststorePath().isBlank()) {
                 ssl.truststore(new File(settings.truststorePath()), settings.truststorePassword());
             }
+            if (settings.keystorePath() != null && !settings.keystorePath().isBlank()) {
+                String password = settings.keystorePassword() == null ? "" : settings.keystorePassword();
+                ssl.keystore(new File(settings.keystorePath()), password.toCharArray());
+            }
             options.sslOptions(ssl.build());
         }
         return options.build();

@@ -24,12 +24,17 @@ public final class RedisServer implements AutoCloseable {
     private final Path dir;
     private final List<String> extraArgs;
     private final TlsFiles tls;
+    private final boolean clientCertificates;
     private Process process;
     private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
 
-    /** A test CA, a server certificate for 127.0.0.1 signed by it, and a PKCS12 truststore holding the CA. */
-    public record TlsFiles(Path caCert, Path serverCert, Path serverKey, Path truststore, String truststorePassword) {
+    /**
+     * A test CA, a server certificate for 127.0.0.1 signed by it, a PKCS12 truststore holding the CA, and a client
+     * certificate signed by it in a PKCS12 keystore (same password).
+     */
+    public record TlsFiles(Path caCert, Path serverCert, Path serverKey, Path truststore, String truststorePassword,
+            Path clientKeystore) {
         public static TlsFiles create(Path dir) {
             try {
                 Files.createDirectories(dir);
@@ -42,8 +47,14 @@ public final class RedisServer implements AutoCloseable {
                         "-CAcreateserial", "-out", "server.crt", "-days", "2", "-extfile", "san.cnf");
                 run(dir, "keytool", "-importcert", "-noprompt", "-alias", "ca", "-file", "ca.crt", "-keystore",
                         "truststore.p12", "-storetype", "PKCS12", "-storepass", "changeit");
+                run(dir, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "client.key", "-out",
+                        "client.csr", "-subj", "/CN=pgredis-sink");
+                run(dir, "openssl", "x509", "-req", "-in", "client.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+                        "-CAcreateserial", "-out", "client.crt", "-days", "2");
+                run(dir, "openssl", "pkcs12", "-export", "-in", "client.crt", "-inkey", "client.key", "-out",
+                        "client.p12", "-passout", "pass:changeit");
                 return new TlsFiles(dir.resolve("ca.crt"), dir.resolve("server.crt"), dir.resolve("server.key"),
-                        dir.resolve("truststore.p12"), "changeit");
+                        dir.resolve("truststore.p12"), "changeit", dir.resolve("client.p12"));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -63,11 +74,12 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private RedisServer(int port, Path dir, List<String> extraArgs, TlsFiles tls) {
+    private RedisServer(int port, Path dir, List<String> extraArgs, TlsFiles tls, boolean clientCertificates) {
         this.port = port;
         this.dir = dir;
         this.extraArgs = extraArgs;
         this.tls = tls;
+        this.clientCertificates = clientCertificates;
     }
 
     /** Starts a server that keeps nothing on disk. */
@@ -76,20 +88,25 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public static RedisServer start(List<String> extraArgs) {
-        return start(extraArgs, false);
+        return start(extraArgs, false, false);
     }
 
     /** Starts a server that accepts only TLS connections, with certificates made for the test. */
     public static RedisServer startTls() {
-        return start(List.of("--save", "", "--appendonly", "no"), true);
+        return start(List.of("--save", "", "--appendonly", "no"), true, false);
     }
 
-    private static RedisServer start(List<String> extraArgs, boolean withTls) {
+    /** Starts a TLS server that also asks every client for a certificate signed by the test CA (mutual TLS). */
+    public static RedisServer startMutualTls() {
+        return start(List.of("--save", "", "--appendonly", "no"), true, true);
+    }
+
+    private static RedisServer start(List<String> extraArgs, boolean withTls, boolean clientCertificates) {
         try {
             int port = FreePorts.next();
             Path dir = ServerDirectories.create("redis-" + port + "-");
             TlsFiles tls = withTls ? TlsFiles.create(dir.resolve("tls")) : null;
-            RedisServer server = new RedisServer(port, dir, extraArgs, tls);
+            RedisServer server = new RedisServer(port, dir, extraArgs, tls, clientCertificates);
             server.launch();
             Runtime.getRuntime().addShutdownHook(new Thread(server::close));
             return server;
@@ -106,7 +123,7 @@ public final class RedisServer implements AutoCloseable {
         } else {
             command.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port), "--tls-cert-file",
                     tls.serverCert().toString(), "--tls-key-file", tls.serverKey().toString(), "--tls-ca-cert-file",
-                    tls.caCert().toString(), "--tls-auth-clients", "no"));
+                    tls.caCert().toString(), "--tls-auth-clients", clientCertificates ? "yes" : "no"));
         }
         command.addAll(extraArgs);
         process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -144,6 +161,11 @@ public final class RedisServer implements AutoCloseable {
             RedisURI redisUri = RedisURI.create(uri());
             redisUri.setVerifyPeer(false);
             client = RedisClient.create(redisUri);
+            if (tls != null) {
+                client.setOptions(io.lettuce.core.ClientOptions.builder().sslOptions(io.lettuce.core.SslOptions
+                        .builder().jdkSslProvider().keystore(tls.clientKeystore().toFile(),
+                                tls.truststorePassword().toCharArray()).build()).build());
+            }
             connection = client.connect();
         }
         return connection.sync();
