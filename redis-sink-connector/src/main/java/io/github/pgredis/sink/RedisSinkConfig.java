@@ -93,6 +93,18 @@ public final class RedisSinkConfig extends AbstractConfig {
     private static final String REDIS_TLS_TRUSTSTORE_PASSWORD_DISPLAY = "TLS truststore password";
     private static final String REDIS_TLS_TRUSTSTORE_PASSWORD_DOC = "Password of the truststore, if it has one.";
 
+    public static final String REDIS_WAIT_REPLICAS = "redis.wait.replicas";
+    private static final String REDIS_WAIT_REPLICAS_DISPLAY = "Replicas to wait for";
+    private static final String REDIS_WAIT_REPLICAS_DOC = "When above 0, each batch's writes count, and its offsets "
+            + "are recorded, only once WAIT confirms that this many replicas have them; a batch they do not confirm "
+            + "within redis.wait.timeout.ms is applied again after a backoff (back-pressure, retried like a "
+            + "transient failure until retry.timeout.ms). 0: do not wait.";
+
+    public static final String REDIS_WAIT_TIMEOUT_MS = "redis.wait.timeout.ms";
+    private static final String REDIS_WAIT_TIMEOUT_MS_DISPLAY = "Replica wait timeout (ms)";
+    private static final String REDIS_WAIT_TIMEOUT_MS_DOC = "How long WAIT waits for the replicas of "
+            + "redis.wait.replicas, per batch; below redis.timeout.ms.";
+
     public static final String REDIS_TLS_KEYSTORE_PATH = "redis.tls.keystore.path";
     private static final String REDIS_TLS_KEYSTORE_PATH_DISPLAY = "TLS client keystore";
     private static final String REDIS_TLS_KEYSTORE_PATH_DOC = "Keystore file (PKCS12 or JKS) with the sink's client "
@@ -382,6 +394,10 @@ public final class RedisSinkConfig extends AbstractConfig {
         kafkaClientConfig = kafkaClientConfig(props);
         checkTruncateCanFindTables();
         checkResync(props);
+        if (waitReplicas() > 0 && getLong(REDIS_WAIT_TIMEOUT_MS) >= getLong(REDIS_TIMEOUT_MS)) {
+            problems.add(new Problem(REDIS_WAIT_TIMEOUT_MS, "must be below " + REDIS_TIMEOUT_MS + "="
+                    + getLong(REDIS_TIMEOUT_MS) + ": WAIT holds the connection until it answers"));
+        }
     }
 
     private Map<String, Object> kafkaClientConfig(Map<String, String> props) {
@@ -573,6 +589,10 @@ public final class RedisSinkConfig extends AbstractConfig {
         def.define(REDIS_TLS_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW,
                 REDIS_TLS_TRUSTSTORE_PASSWORD_DOC, GROUP_CONNECTION, ++order, Width.MEDIUM,
                 REDIS_TLS_TRUSTSTORE_PASSWORD_DISPLAY);
+        def.define(REDIS_WAIT_REPLICAS, Type.INT, 0, Range.between(0, 64), Importance.MEDIUM,
+                REDIS_WAIT_REPLICAS_DOC, GROUP_CONNECTION, ++order, Width.SHORT, REDIS_WAIT_REPLICAS_DISPLAY);
+        def.define(REDIS_WAIT_TIMEOUT_MS, Type.LONG, 1_000L, Range.atLeast(1), Importance.LOW,
+                REDIS_WAIT_TIMEOUT_MS_DOC, GROUP_CONNECTION, ++order, Width.SHORT, REDIS_WAIT_TIMEOUT_MS_DISPLAY);
         def.define(REDIS_TLS_KEYSTORE_PATH, Type.STRING, "", Importance.LOW, REDIS_TLS_KEYSTORE_PATH_DOC,
                 GROUP_CONNECTION, ++order, Width.LONG, REDIS_TLS_KEYSTORE_PATH_DISPLAY);
         def.define(REDIS_TLS_KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW, REDIS_TLS_KEYSTORE_PASSWORD_DOC,
@@ -760,6 +780,15 @@ public final class RedisSinkConfig extends AbstractConfig {
 
     public long retryTimeoutMs() {
         return retryTimeoutMs;
+    }
+
+    /** How many replicas each batch waits for (WAIT); 0 for none. */
+    public int waitReplicas() {
+        return getInt(REDIS_WAIT_REPLICAS);
+    }
+
+    public long waitTimeoutMs() {
+        return getLong(REDIS_WAIT_TIMEOUT_MS);
     }
 
     public String snapshotNotificationTopic() {

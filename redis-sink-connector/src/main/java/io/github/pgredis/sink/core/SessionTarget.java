@@ -16,6 +16,7 @@ import io.github.pgredis.sink.redis.AclProbe;
 import io.github.pgredis.sink.redis.OffsetStore;
 import io.github.pgredis.sink.redis.RedisSession;
 import io.github.pgredis.sink.redis.RedisSettings;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 
 /** The real {@link RedisTarget}: one pipelined Lettuce session, opened on first use and again after a failed open. */
@@ -26,14 +27,19 @@ public final class SessionTarget implements RedisTarget {
     private final ChangeApplier applier;
     private final OffsetStore offsetStore;
     private final String internalKeyPrefix;
+    private final int waitReplicas;
+    private final long waitTimeoutMs;
     private RedisSession session;
 
+    /** {@code waitReplicas}: how many replicas must confirm a batch's writes (WAIT) before they count; 0 for none. */
     public SessionTarget(RedisSettings settings, ChangeApplier applier, OffsetStore offsetStore,
-            String internalKeyPrefix) {
+            String internalKeyPrefix, int waitReplicas, long waitTimeoutMs) {
         this.settings = settings;
         this.applier = applier;
         this.offsetStore = offsetStore;
         this.internalKeyPrefix = internalKeyPrefix;
+        this.waitReplicas = waitReplicas;
+        this.waitTimeoutMs = waitTimeoutMs;
     }
 
     /** The session, opened (and its user's permissions checked) on first use. */
@@ -49,6 +55,12 @@ public final class SessionTarget implements RedisTarget {
     public SentBatch send(List<SinkRecord> records) {
         RedisSession redis = session();
         PendingBatch pending = applier.send(redis, records);
+        RedisFuture<Long> replicated = null;
+        if (waitReplicas > 0) {
+            replicated = redis.commands().waitForReplication(waitReplicas, waitTimeoutMs);
+            redis.flush();
+        }
+        RedisFuture<Long> confirmation = replicated;
         return new SentBatch() {
             @Override
             public List<SinkRecord> records() {
@@ -57,7 +69,16 @@ public final class SessionTarget implements RedisTarget {
 
             @Override
             public BatchOutcome await() {
-                return pending.complete(redis.timeoutMs());
+                BatchOutcome outcome = pending.complete(redis.timeoutMs());
+                if (confirmation != null) {
+                    long replicas = RedisSession.await(confirmation, redis.timeoutMs());
+                    if (replicas < waitReplicas) {
+                        throw new RedisCommandExecutionException("NOREPLICAS WAIT confirmed the batch on " + replicas
+                                + " of " + waitReplicas + " replicas within " + waitTimeoutMs + " ms; it is applied "
+                                + "again");
+                    }
+                }
+                return outcome;
             }
         };
     }

@@ -182,6 +182,29 @@ public final class RedisServer implements AutoCloseable {
         return rows;
     }
 
+    /** SIGSTOP: the server holds its connections but answers nothing, as a stalled replica does. */
+    public void pause() {
+        signal("-STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    public void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            if (new ProcessBuilder("kill", signal, Long.toString(process.pid())).start().waitFor() != 0) {
+                throw new IllegalStateException("kill " + signal + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** kill -9: no shutdown save, in-flight writes lost as in a crash. */
     public void kill() {
         if (process != null && process.isAlive()) {
