@@ -2,6 +2,8 @@ package io.github.pgredis.sink;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -98,12 +100,13 @@ public final class RedisSinkConfig extends AbstractConfig {
     private static final String REDIS_WAIT_REPLICAS_DOC = "When above 0, each batch's writes count, and its offsets "
             + "are recorded, only once WAIT confirms that this many replicas have them; a batch they do not confirm "
             + "within redis.wait.timeout.ms is applied again after a backoff (back-pressure, retried like a "
-            + "transient failure until retry.timeout.ms). 0: do not wait.";
+            + "transient failure until retry.timeout.ms). 0: do not wait. WAIT is not durability: with more "
+            + "replicas than this, a failover may promote one that did not confirm.";
 
     public static final String REDIS_WAIT_TIMEOUT_MS = "redis.wait.timeout.ms";
     private static final String REDIS_WAIT_TIMEOUT_MS_DISPLAY = "Replica wait timeout (ms)";
     private static final String REDIS_WAIT_TIMEOUT_MS_DOC = "How long WAIT waits for the replicas of "
-            + "redis.wait.replicas, per batch; below redis.timeout.ms.";
+            + "redis.wait.replicas, per batch; below half of redis.timeout.ms.";
 
     public static final String REDIS_TLS_KEYSTORE_PATH = "redis.tls.keystore.path";
     private static final String REDIS_TLS_KEYSTORE_PATH_DISPLAY = "TLS client keystore";
@@ -394,9 +397,19 @@ public final class RedisSinkConfig extends AbstractConfig {
         kafkaClientConfig = kafkaClientConfig(props);
         checkTruncateCanFindTables();
         checkResync(props);
-        if (waitReplicas() > 0 && getLong(REDIS_WAIT_TIMEOUT_MS) >= getLong(REDIS_TIMEOUT_MS)) {
-            problems.add(new Problem(REDIS_WAIT_TIMEOUT_MS, "must be below " + REDIS_TIMEOUT_MS + "="
-                    + getLong(REDIS_TIMEOUT_MS) + ": WAIT holds the connection until it answers"));
+        if (waitReplicas() > 0 && 2 * getLong(REDIS_WAIT_TIMEOUT_MS) >= getLong(REDIS_TIMEOUT_MS)) {
+            problems.add(new Problem(REDIS_WAIT_TIMEOUT_MS, "must be below half of " + REDIS_TIMEOUT_MS + "="
+                    + getLong(REDIS_TIMEOUT_MS) + ": WAIT holds the connection until it answers, and a batch's "
+                    + "WAIT may queue behind the one before"));
+        }
+        String keystore = getString(REDIS_TLS_KEYSTORE_PATH);
+        if (!keystore.isBlank()) {
+            if (redisSettings != null && !redisSettings.tls()) {
+                problems.add(new Problem(REDIS_TLS_KEYSTORE_PATH, "a client certificate needs TLS: use rediss:// or "
+                        + REDIS_TLS_ENABLED + "=true"));
+            } else if (!Files.isReadable(Path.of(keystore))) {
+                problems.add(new Problem(REDIS_TLS_KEYSTORE_PATH, "no readable file at " + keystore));
+            }
         }
     }
 

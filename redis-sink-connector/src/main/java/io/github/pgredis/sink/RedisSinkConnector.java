@@ -96,8 +96,7 @@ public class RedisSinkConnector extends SinkConnector {
             }).addErrorMessage(problem.message());
         }
         if (config.redisSettings() != null) {
-            checkRedis(config.redisSettings().withTimeoutsAtMost(VALIDATE_REDIS_TIMEOUT_MS),
-                    config.internalKeyPrefix(), values);
+            checkRedis(config.redisSettings().withTimeoutsAtMost(VALIDATE_REDIS_TIMEOUT_MS), config, values);
         }
         return result;
     }
@@ -106,10 +105,9 @@ public class RedisSinkConnector extends SinkConnector {
      * Connects as the task will (authentication, script loading, INFO, the user's permissions), within one deadline
      * for all of it; a session that opens after the deadline is closed when it does.
      */
-    private static void checkRedis(RedisSettings settings, String internalKeyPrefix,
-            Map<String, ConfigValue> values) {
-        CompletableFuture<RedisSession> opening = CompletableFuture.supplyAsync(
-                () -> AclProbe.openChecked(settings, internalKeyPrefix));
+    private static void checkRedis(RedisSettings settings, RedisSinkConfig config, Map<String, ConfigValue> values) {
+        CompletableFuture<RedisSession> opening = CompletableFuture.supplyAsync(() -> AclProbe.openChecked(settings,
+                config.internalKeyPrefix(), config.feedsAnyTable(), config.waitReplicas() > 0));
         try {
             opening.get(VALIDATE_REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS).close();
             log.debug("Validation reached Redis {}", settings);
@@ -130,9 +128,12 @@ public class RedisSinkConnector extends SinkConnector {
     private static String keyAtFault(Throwable failure, String message, RedisSettings settings) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SSLException) {
-                // an alert is the server refusing the sink's certificate (none, or one its CA did not sign); any
-                // other TLS failure is the sink not trusting the server's
-                if (String.valueOf(t.getMessage()).contains("Received fatal alert")) {
+                // the server's alerts about the sink's certificate (none, or one its CA did not sign: OpenSSL says
+                // decrypt_error when the signature does not verify); any other TLS failure is the sink not trusting
+                // the server's certificate, or no common protocol
+                String tlsFailure = String.valueOf(t.getMessage());
+                if (tlsFailure.contains("Received fatal alert") && (tlsFailure.contains("certificate")
+                        || tlsFailure.contains("unknown_ca") || tlsFailure.contains("decrypt_error"))) {
                     return RedisSinkConfig.REDIS_TLS_KEYSTORE_PATH;
                 }
                 return settings.truststorePath().isBlank() ? RedisSinkConfig.REDIS_TLS_ENABLED

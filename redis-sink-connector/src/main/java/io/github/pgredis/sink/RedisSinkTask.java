@@ -78,7 +78,7 @@ public class RedisSinkTask extends SinkTask {
         RetryBackoff backoff = new RetryBackoff(config.retryBackoffInitialMs(), config.retryBackoffMaxMs(),
                 config.retryTimeoutMs(), time);
         sink = new ChangeSink(new SessionTarget(config.redisSettings(), applier, offsetStore,
-                config.internalKeyPrefix(), config.waitReplicas(), config.waitTimeoutMs()), context,
+                config.internalKeyPrefix(), config.feedsAnyTable(), config.waitReplicas(), config.waitTimeoutMs()), context,
                 RedisSinkConfig.toleratesAllErrors(props), backoff, time, config.feedsAnyTable());
         log.info("Redis sink task for connector '{}' started: {} format, offsets kept in Redis under {}",
                 connectorName, config.valueFormat().name().toLowerCase(Locale.ROOT), offsetStore.key());

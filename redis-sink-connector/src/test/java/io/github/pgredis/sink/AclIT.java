@@ -138,6 +138,17 @@ class AclIT {
     }
 
     @Test
+    void withoutAFedTableTheStreamCommandsAreNotNeeded() throws IOException {
+        Map<String, String> config = config(user("+xadd", "+xrange", "+xinfo|stream"));
+        config.remove("table.public.users.feed.enabled");
+        List<String> errors = new ArrayList<>();
+        for (ConfigValue value : new RedisSinkConnector().validate(config).configValues()) {
+            errors.addAll(value.errorMessages());
+        }
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
     void thePasswordIsInNoErrorAndNoLog() throws IOException {
         String user = user();
         Map<String, String> wrong = config(user);

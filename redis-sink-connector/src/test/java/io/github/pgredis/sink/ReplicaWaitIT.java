@@ -89,9 +89,11 @@ class ReplicaWaitIT {
     }
 
     @Test
-    void aWaitTimeoutAtOrAboveTheCommandTimeoutIsRefused() {
+    void aWaitTimeoutNotBelowHalfTheCommandTimeoutIsRefused() {
         assertThat(new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_WAIT_REPLICAS, "1",
-                RedisSinkConfig.REDIS_WAIT_TIMEOUT_MS, "10000")).problems())
+                RedisSinkConfig.REDIS_WAIT_TIMEOUT_MS, "4999")).problems()).isEmpty();
+        assertThat(new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_WAIT_REPLICAS, "1",
+                RedisSinkConfig.REDIS_WAIT_TIMEOUT_MS, "5000")).problems())
                 .extracting(RedisSinkConfig.Problem::key).containsExactly(RedisSinkConfig.REDIS_WAIT_TIMEOUT_MS);
     }
 }

@@ -27,17 +27,22 @@ public final class SessionTarget implements RedisTarget {
     private final ChangeApplier applier;
     private final OffsetStore offsetStore;
     private final String internalKeyPrefix;
+    private final boolean feedsAnyTable;
     private final int waitReplicas;
     private final long waitTimeoutMs;
     private RedisSession session;
 
-    /** {@code waitReplicas}: how many replicas must confirm a batch's writes (WAIT) before they count; 0 for none. */
+    /**
+     * {@code feedsAnyTable}: whether the user needs the change feed's commands; {@code waitReplicas}: how many
+     * replicas must confirm a batch's writes (WAIT) before they count, 0 for none.
+     */
     public SessionTarget(RedisSettings settings, ChangeApplier applier, OffsetStore offsetStore,
-            String internalKeyPrefix, int waitReplicas, long waitTimeoutMs) {
+            String internalKeyPrefix, boolean feedsAnyTable, int waitReplicas, long waitTimeoutMs) {
         this.settings = settings;
         this.applier = applier;
         this.offsetStore = offsetStore;
         this.internalKeyPrefix = internalKeyPrefix;
+        this.feedsAnyTable = feedsAnyTable;
         this.waitReplicas = waitReplicas;
         this.waitTimeoutMs = waitTimeoutMs;
     }
@@ -45,7 +50,7 @@ public final class SessionTarget implements RedisTarget {
     /** The session, opened (and its user's permissions checked) on first use. */
     private RedisSession session() {
         if (session == null) {
-            session = AclProbe.openChecked(settings, internalKeyPrefix);
+            session = AclProbe.openChecked(settings, internalKeyPrefix, feedsAnyTable, waitReplicas > 0);
             log.info("Connected to Redis {} (run_id {})", settings, session.runId());
         }
         return session;

@@ -1,9 +1,8 @@
 package io.github.pgredis.sink.redis;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -22,9 +21,11 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 /**
  * Checks, when a session opens, that the Redis user may run every command the sink runs, directly and inside its
  * scripts, on keys under the internal prefix. Inside a script Redis refuses a command without naming it, so each
- * runs here once, directly, on probe keys of its own: a user that lacks some fails at once, with a NOPERM error that
- * lists what it lacks (docs/security.md has the whole rule). The row keys' patterns depend on the tables; a write
- * refused for one names its key.
+ * runs here once, directly, on probe keys of its own (each with a time to live): a user that lacks some fails at
+ * once, with a NOPERM error that lists what it lacks (docs/security.md has the whole rule). Redis checks permissions
+ * before memory, read-only or disk state, so any other reply (OOM, READONLY, ...) still shows the permission: the
+ * probe never stops a sink that could otherwise start. The row keys' patterns depend on the tables; a write refused
+ * for one names its key.
  */
 public final class AclProbe {
     private static final Pattern COMMAND = Pattern.compile("run the '([^']+)' command");
@@ -32,11 +33,15 @@ public final class AclProbe {
     private AclProbe() {
     }
 
-    /** Opens a session as the sink's tasks use it: connected, scripts loaded, the user's permissions checked. */
-    public static RedisSession openChecked(RedisSettings settings, String internalKeyPrefix) {
+    /**
+     * Opens a session as the sink's tasks use it: connected, scripts loaded, the user's permissions checked, the
+     * change feed's commands when a table is fed, WAIT when batches wait for replicas.
+     */
+    public static RedisSession openChecked(RedisSettings settings, String internalKeyPrefix, boolean feed,
+            boolean waitsForReplicas) {
         RedisSession session = RedisSession.open(settings);
         try {
-            check(session, internalKeyPrefix);
+            check(session, internalKeyPrefix, feed, waitsForReplicas);
             return session;
         } catch (RuntimeException e) {
             session.close();
@@ -44,7 +49,7 @@ public final class AclProbe {
         }
     }
 
-    public static void check(RedisSession session, String internalKeyPrefix) {
+    static void check(RedisSession session, String internalKeyPrefix, boolean feed, boolean waitsForReplicas) {
         RedisAsyncCommands<String, String> redis = session.commands();
         String base = internalKeyPrefix + "acl-probe:" + UUID.randomUUID();
         String string = base + ":s";
@@ -52,13 +57,14 @@ public final class AclProbe {
         String stream = base + ":x";
         Map<String, RedisFuture<?>> probes = new LinkedHashMap<>();
         probes.put("set", redis.set(string, "1", SetArgs.Builder.px(60_000)));
+        probes.put("persist", redis.persist(base + ":absent"));
         probes.put("get", redis.get(string));
         probes.put("exists", redis.exists(string));
         probes.put("type", redis.type(string));
         probes.put("pttl", redis.pttl(string));
         probes.put("pexpire", redis.pexpire(string, 60_000));
-        probes.put("persist", redis.persist(string));
         probes.put("hset", redis.hset(hash, "f", "v"));
+        redis.pexpire(hash, 60_000);
         probes.put("hget", redis.hget(hash, "f"));
         probes.put("hmget", redis.hmget(hash, "f"));
         probes.put("hgetall", redis.hgetall(hash));
@@ -66,23 +72,30 @@ public final class AclProbe {
         probes.put("hexists", redis.hexists(hash, "f"));
         probes.put("hkeys", redis.hkeys(hash));
         probes.put("hdel", redis.hdel(hash, "f"));
-        probes.put("xadd", redis.xadd(stream, new XAddArgs().maxlen(1).approximateTrimming(), Map.of("f", "v")));
-        probes.put("xrange", redis.xrange(stream, Range.create("-", "+")));
-        probes.put("xinfo|stream", redis.xinfoStream(stream));
+        if (feed) {
+            probes.put("xadd", redis.xadd(stream, new XAddArgs().maxlen(1).approximateTrimming(),
+                    Map.of("f", "v")));
+            redis.pexpire(stream, 60_000);
+            probes.put("xrange", redis.xrange(stream, Range.create("-", "+")));
+            probes.put("xinfo|stream", redis.xinfoStream(stream));
+        }
+        if (waitsForReplicas) {
+            probes.put("wait", redis.waitForReplication(0, 1));
+        }
         probes.put("scan", redis.scan(ScanCursor.INITIAL, ScanArgs.Builder.matches(base + "*").limit(1)));
         probes.put("evalsha", LuaScript.RECONCILE_ROW.call(redis, new String[] {string, base + ":v"}, "0", "1"));
         probes.put("del", redis.del(string, hash, stream));
         session.flush();
         Set<String> lacking = new LinkedHashSet<>();
-        List<RuntimeException> others = new ArrayList<>();
         for (Map.Entry<String, RedisFuture<?>> probe : probes.entrySet()) {
             try {
                 RedisSession.await(probe.getValue(), session.timeoutMs());
             } catch (RedisCommandExecutionException e) {
                 String message = e.getMessage() == null ? "" : e.getMessage();
                 if (!message.startsWith("NOPERM")) {
-                    others.add(e);
-                } else if (message.contains("keys")) {
+                    continue;
+                }
+                if (message.toLowerCase(Locale.ROOT).contains(" key")) {
                     lacking.add("~" + internalKeyPrefix + "*");
                 } else {
                     Matcher command = COMMAND.matcher(message);
@@ -93,9 +106,6 @@ public final class AclProbe {
         if (!lacking.isEmpty()) {
             throw new RedisCommandExecutionException("NOPERM the Redis user lacks what the sink needs: "
                     + String.join(" ", lacking) + " (docs/security.md has the whole ACL rule)");
-        }
-        if (!others.isEmpty()) {
-            throw others.get(0);
         }
     }
 }

@@ -18,8 +18,10 @@ public final class RedisClients {
     }
 
     public static RedisClient create(RedisSettings settings) {
+        // options first: a keystore or truststore that cannot be read fails before a client needs shutting down
+        ClientOptions options = options(settings);
         RedisClient client = RedisClient.create(uri(settings));
-        client.setOptions(options(settings));
+        client.setOptions(options);
         return client;
     }
 
