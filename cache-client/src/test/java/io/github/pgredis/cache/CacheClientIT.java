@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +41,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.github.pgredis.sink.redis.InternalKeys;
+import io.github.pgredis.sink.testing.AclRules;
 import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.testing.PostgresServer;
 import io.github.pgredis.sink.testing.RedisServer;
@@ -243,6 +245,27 @@ class CacheClientIT {
      * A key value that PostgreSQL's = matches but that the sink spells otherwise (numeric 1 for 1.00) reads the row
      * and never fills a key that no change would ever refresh.
      */
+    /**
+     * docs/security.md's rule for the cache client, read from the doc: a miss filled, a hit, read counters, and a
+     * wait for a write to be applied (read-your-writes).
+     */
+    @Test
+    void theDocumentedCacheClientUserReadsFillsCountsAndWaits() throws Exception {
+        String password = "cache-acl-password";
+        AclRules.create(commands, AclRules.documented("cache-client-acl"), "pgredis-cache-test", password);
+        Map<String, String> asUser = new HashMap<>(sinkConfig);
+        asUser.put("redis.username", "pgredis-cache-test");
+        asUser.put("redis.password", password);
+        String table = "public." + table("invalidate");
+        commands.del(table + ":1");
+        try (CacheClient client = new CacheClient(asUser, pool, "pg")) {
+            assertThat(client.get(table, 1).orElseThrow().fromCache()).as("a miss, filled").isFalse();
+            assertThat(client.get(table, 1).orElseThrow().fromCache()).as("then a hit").isTrue();
+            update(client, table("upsert"), 2);
+        }
+        assertThat(commands.keys("__pgr:reads:" + table + ":*")).as("its reads counted").isNotEmpty();
+    }
+
     @Test
     void aKeyValueSpelledOtherwiseThanTheSinkDoesIsReadButNeverFilled() throws Exception {
         try (CacheClient client = client(pool)) {

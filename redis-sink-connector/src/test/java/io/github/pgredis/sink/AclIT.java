@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,15 +21,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.github.pgredis.sink.testing.AclRules;
 import io.github.pgredis.sink.testing.ChangeRecords;
 import io.github.pgredis.sink.testing.RedisServer;
 import io.github.pgredis.sink.testing.RedisServerExtension;
 import io.github.pgredis.sink.testing.StubSinkTaskContext;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.StatusOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
 
 /**
  * The sink as exactly the least-privilege Redis user of docs/security.md (the rule is read from there), and users
@@ -54,25 +50,12 @@ class AclIT {
         tasks.forEach(RedisSinkTask::stop);
     }
 
-    /** The ACL SETUSER rule under the marker in docs/security.md, as its arguments. */
-    static List<String> documentedRule(String marker) throws IOException {
-        String doc = Files.readString(Path.of("..", "docs", "security.md"), StandardCharsets.UTF_8);
-        int at = doc.indexOf("<!-- " + marker + " -->");
-        int start = doc.indexOf("```\n", at) + 4;
-        String rule = doc.substring(start, doc.indexOf("\n```", start)).trim();
-        assertThat(rule).startsWith("ACL SETUSER ");
-        return new ArrayList<>(Arrays.asList(rule.substring("ACL SETUSER ".length()).split(" ")));
-    }
-
     /** Creates the user of the documented rule, without the parts named, and returns its name. */
-    private String user(String... without) throws IOException {
-        List<String> rule = documentedRule("sink-acl");
+    private String user(String... without) {
+        List<String> rule = AclRules.documented("sink-acl");
         rule.removeAll(List.of(without));
         String name = rule.get(0) + "-" + without.length + "-" + String.join("", without).hashCode();
-        rule.set(0, name);
-        rule.replaceAll(part -> part.equals("><password>") ? ">" + PASSWORD : part);
-        commands.dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8),
-                new CommandArgs<>(StringCodec.UTF8).add("SETUSER").addValues(rule));
+        AclRules.create(commands, rule, name, PASSWORD);
         return name;
     }
 
