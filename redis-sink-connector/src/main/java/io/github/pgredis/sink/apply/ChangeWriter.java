@@ -227,8 +227,7 @@ public final class ChangeWriter {
      * removal are atomic in the script, so nothing a change wrote is removed.
      */
     public ReconcilePage reconcilePage(RedisSession session, String tablePrefix, String startedAt, String cursor) {
-        ScanArgs match = ScanArgs.Builder.matches(KeyEscaping.globLiteral(tablePrefix) + "*").limit(SCAN_PAGE);
-        KeyScanCursor<String> found = session.execute(session.commands().scan(ScanCursor.of(cursor), match));
+        KeyScanCursor<String> found = scanPage(session, tablePrefix, ScanCursor.of(cursor));
         List<RedisFuture<Long>> replies = new ArrayList<>(found.getKeys().size());
         for (String key : found.getKeys()) {
             replies.add(LuaScript.RECONCILE_ROW.call(session.commands(), new String[] {key, internalKeys.version(key)},
@@ -243,13 +242,18 @@ public final class ChangeWriter {
     }
 
     private static void scan(RedisSession session, String keyPrefix, Consumer<List<String>> page) {
-        ScanArgs match = ScanArgs.Builder.matches(KeyEscaping.globLiteral(keyPrefix) + "*").limit(SCAN_PAGE);
         ScanCursor cursor = ScanCursor.INITIAL;
         do {
-            KeyScanCursor<String> found = session.execute(session.commands().scan(cursor, match));
+            KeyScanCursor<String> found = scanPage(session, keyPrefix, cursor);
             page.accept(found.getKeys());
             cursor = found;
         } while (!cursor.isFinished());
+    }
+
+    /** One SCAN page of the keys that start with {@code keyPrefix}, from {@code cursor}. */
+    private static KeyScanCursor<String> scanPage(RedisSession session, String keyPrefix, ScanCursor cursor) {
+        ScanArgs match = ScanArgs.Builder.matches(KeyEscaping.globLiteral(keyPrefix) + "*").limit(SCAN_PAGE);
+        return session.execute(session.commands().scan(cursor, match));
     }
 
     private void deleteRows(RedisSession session, List<String> keys, ChangeVersion version, long offset) {
