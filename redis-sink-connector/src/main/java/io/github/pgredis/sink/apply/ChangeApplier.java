@@ -65,7 +65,7 @@ public final class ChangeApplier {
      */
     public PendingBatch send(RedisSession session, List<SinkRecord> records) {
         adaptiveModes.refreshIfDue(session);
-        whenIdle(session);
+        runDue(session);
         PendingBatch batch = new PendingBatch(records);
         Map<Object, RowWrite> segment = new LinkedHashMap<>();
         for (SinkRecord record : records) {
@@ -105,7 +105,7 @@ public final class ChangeApplier {
     }
 
     /** What is due whether or not records arrive: reconciliations whose table topics the sink has applied. */
-    public void whenIdle(RedisSession session) {
+    public void runDue(RedisSession session) {
         if (reconciliation != null) {
             reconciliation.runDue(session);
         }

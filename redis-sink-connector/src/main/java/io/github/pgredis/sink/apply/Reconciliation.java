@@ -12,7 +12,6 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.slf4j.Logger;
@@ -23,6 +22,7 @@ import io.github.pgredis.signal.SnapshotSignal;
 import io.github.pgredis.sink.errors.RecordException;
 import io.github.pgredis.sink.event.ChangeEvent;
 import io.github.pgredis.sink.event.ChangeVersion;
+import io.github.pgredis.sink.event.FieldAccess;
 import io.github.pgredis.sink.redis.InternalKeys;
 import io.github.pgredis.sink.redis.OffsetStore;
 import io.github.pgredis.sink.redis.RedisSession;
@@ -147,17 +147,18 @@ public final class Reconciliation {
 
     /** Acts on the STARTED, TABLE_SCAN_COMPLETED and end of an incremental snapshot; other notifications pass. */
     public void notification(RedisSession session, SinkRecord record) {
-        if (!INCREMENTAL_SNAPSHOT.equals(text(field(record.value(), "aggregate_type")))) {
+        FieldAccess notification = FieldAccess.of(record.value());
+        if (notification == null || !INCREMENTAL_SNAPSHOT.equals(text(notification.get("aggregate_type")))) {
             return;
         }
-        String id = text(field(record.value(), "id"));
+        String id = text(notification.get("id"));
         if (!SnapshotSignal.readsWholeTables(id)) {
             log.debug("Not reconciling after snapshot {}: it was not asked for by the scheduler or the sink", id);
             return;
         }
-        String type = text(field(record.value(), "type"));
-        Object data = field(record.value(), "additional_data");
-        String connector = text(field(data, "connector_name"));
+        String type = text(notification.get("type"));
+        FieldAccess data = FieldAccess.of(notification.get("additional_data"));
+        String connector = data == null ? null : text(data.get("connector_name"));
         if (connector == null) {
             throw new RecordException(ChangeEvent.describe(record) + " is an incremental snapshot notification "
                     + "without additional_data.connector_name");
@@ -166,7 +167,7 @@ public final class Reconciliation {
         switch (type == null ? "" : type) {
             case "STARTED" -> started(session, record, connector, snapshot);
             case "TABLE_SCAN_COMPLETED" -> scanCompleted(session, record, snapshot, connector,
-                    text(field(data, "scanned_collection")), text(field(data, "status")));
+                    text(data.get("scanned_collection")), text(data.get("status")));
             case "COMPLETED", "ABORTED" -> ended(session, connector);
             default -> {
             }
@@ -224,17 +225,12 @@ public final class Reconciliation {
                     + "with the SnapshotNotificationPosition transform's header)", table, snapshot);
             return;
         }
-        String topic = debeziumTopic(connector, table);
+        String topic = DebeziumTopics.of(connector, table);
         Owed due = new Owed(startedAt, clock.getAsLong() + GRACE_MS, null, table);
         session.execute(session.commands().hset(owedKey, topic, due.encode()));
         nextCheckMs = 0;
         log.info("Snapshot {} completed its scan of {}: reconciling it once the sink has applied topic {} up to its "
                 + "end", snapshot, table, topic);
-    }
-
-    /** Debezium's default topic name of a table: prefix, schema and table, characters besides [A-Za-z0-9._-] as _. */
-    static String debeziumTopic(String connector, String table) {
-        return (connector + "." + table).replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     /**
@@ -371,13 +367,6 @@ public final class Reconciliation {
             session.execute(session.commands().hset(owedKey, topic, next.encode()));
         }
         return true;
-    }
-
-    private static Object field(Object value, String name) {
-        if (value instanceof Struct struct) {
-            return struct.schema().field(name) == null ? null : struct.get(name);
-        }
-        return value instanceof Map<?, ?> map ? map.get(name) : null;
     }
 
     private static String text(Object value) {

@@ -3,6 +3,7 @@ package io.github.pgredis.sink.apply;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -62,14 +63,14 @@ public final class SchemaChanges {
                 remember(table, valueSchema, storedShape);
                 return;
             }
-            String prefix = topicPrefix(event);
+            String prefix = DebeziumTopics.prefixOf(event.topic(), table);
             if (prefix == null) {
                 log.warn("Table {} changed its columns, but its topic {} is not named <topic.prefix>.{} as Debezium "
                         + "names it, so the sink cannot tell which Debezium connector to ask for its snapshot",
                         table, event.topic(), table);
             } else {
-                SnapshotSignal signal = new SnapshotSignal(SnapshotSignal.SCHEMA_CHANGE_ID_PREFIX + table + "@" + version,
-                        List.of(table));
+                String id = SnapshotSignal.SCHEMA_CHANGE_ID_PREFIX + table + "@" + version;
+                SnapshotSignal signal = new SnapshotSignal(id, List.of(table));
                 kafka.send(signalTopic, prefix, signal.json());
                 log.info("Table {} changed its columns (now {}); asked Debezium '{}' for an incremental snapshot of "
                         + "it through {}, so that every row takes the new shape", table, shape, prefix, signalTopic);
@@ -107,7 +108,7 @@ public final class SchemaChanges {
                     shape.append('/').append(schema.name());
                 }
                 if (schema.parameters() != null && !schema.parameters().isEmpty()) {
-                    shape.append(new java.util.TreeMap<>(schema.parameters()));
+                    shape.append(new TreeMap<>(schema.parameters()));
                 }
                 if (schema.type() == Schema.Type.STRUCT) {
                     shape.append('{');
@@ -119,13 +120,5 @@ public final class SchemaChanges {
             }
         }
         return shape.toString();
-    }
-
-    /** The Debezium topic.prefix of a topic that Debezium named {@code <prefix>.<schema>.<table>}, or null. */
-    private static String topicPrefix(ChangeEvent event) {
-        String suffix = "." + event.schemaName() + "." + event.tableName();
-        String topic = event.topic();
-        return topic.endsWith(suffix) && topic.length() > suffix.length()
-                ? topic.substring(0, topic.length() - suffix.length()) : null;
     }
 }

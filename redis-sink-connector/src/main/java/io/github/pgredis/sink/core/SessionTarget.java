@@ -117,7 +117,7 @@ public final class SessionTarget implements RedisTarget {
 
     @Override
     public void whenIdle() {
-        applier.whenIdle(session());
+        applier.runDue(session());
     }
 
     @Override

@@ -9,7 +9,7 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 
 /** Named fields of a Struct (with schemas) or a Map (schemaless), read the same way. */
-interface FieldAccess {
+public interface FieldAccess {
     boolean has(String name);
 
     Object get(String name);

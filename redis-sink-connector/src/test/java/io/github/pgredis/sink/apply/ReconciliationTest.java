@@ -36,7 +36,9 @@ class ReconciliationTest {
 
     @Test
     void topicsAreNamedAsDebeziumNamesThem() {
-        assertThat(Reconciliation.debeziumTopic("pg", "public.items")).isEqualTo("pg.public.items");
-        assertThat(Reconciliation.debeziumTopic("pg", "public.my table")).isEqualTo("pg.public.my_table");
+        assertThat(DebeziumTopics.of("pg", "public.items")).isEqualTo("pg.public.items");
+        assertThat(DebeziumTopics.of("pg", "public.my table")).isEqualTo("pg.public.my_table");
+        assertThat(DebeziumTopics.prefixOf("pg.public.my_table", "public.my table")).isEqualTo("pg");
+        assertThat(DebeziumTopics.prefixOf("routed.items", "public.items")).isNull();
     }
 }
