@@ -2,8 +2,10 @@ package io.github.pgredis.resync;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -63,31 +65,60 @@ public final class ResyncSchedulerConfig extends AbstractConfig {
                     "How often the task checks whether a run is due, in milliseconds: the most a run starts late.",
                     SCHEDULE_GROUP, 5, Width.SHORT, "Poll interval (ms)");
 
+    /** A setting at fault and why, as validate() reports it on the key. */
+    public record Problem(String key, String message) {
+    }
+
+    private final List<Problem> problems = new ArrayList<>();
+    private final Schedule schedule;
+
+    /** Parses the keys; problems that no single key's validator sees are in {@link #problems()}. */
     public ResyncSchedulerConfig(Map<String, String> props) {
         super(CONFIG_DEF, props);
-        schedule();
+        schedule = parseSchedule();
         if (getList(TABLES).isEmpty()) {
-            throw new ConfigException(TABLES, "", "name at least one table to re-sync");
+            problems.add(new Problem(TABLES, "name at least one table to re-sync"));
         }
     }
 
-    /** The schedule that one of schedule.interval.ms and schedule.cron sets; a ConfigException on the key at fault. */
+    /** The configuration, or a ConfigException naming every problem: what the connector and its task start with. */
+    public static ResyncSchedulerConfig checked(Map<String, String> props) {
+        ResyncSchedulerConfig config = new ResyncSchedulerConfig(props);
+        if (!config.problems.isEmpty()) {
+            throw new ConfigException(config.problems.stream().map(p -> p.key() + ": " + p.message())
+                    .collect(Collectors.joining("; ")));
+        }
+        return config;
+    }
+
+    public List<Problem> problems() {
+        return List.copyOf(problems);
+    }
+
+    /** The schedule that one of schedule.interval.ms and schedule.cron sets; null when {@link #problems()} says why. */
     public Schedule schedule() {
+        return schedule;
+    }
+
+    private Schedule parseSchedule() {
         Long interval = getLong(INTERVAL_MS);
         String cron = getString(CRON);
         if (interval != null && cron != null) {
-            throw new ConfigException(CRON, cron, "set " + INTERVAL_MS + " or " + CRON + ", not both");
+            problems.add(new Problem(CRON, "set " + INTERVAL_MS + " or " + CRON + ", not both"));
+            return null;
         }
         if (interval != null) {
             return new IntervalSchedule(interval);
         }
         if (cron == null) {
-            throw new ConfigException(INTERVAL_MS, null, "set " + INTERVAL_MS + " or " + CRON);
+            problems.add(new Problem(INTERVAL_MS, "set " + INTERVAL_MS + " or " + CRON));
+            return null;
         }
         try {
             return new CronSchedule(cron, ZoneId.of(getString(TIME_ZONE)));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(CRON, cron, e.getMessage());
+            problems.add(new Problem(CRON, e.getMessage()));
+            return null;
         }
     }
 

@@ -5,7 +5,6 @@ import java.util.Map;
 
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
@@ -36,7 +35,7 @@ public class ResyncSchedulerConnector extends SourceConnector {
     @Override
     public void start(Map<String, String> props) {
         this.props = Map.copyOf(props);
-        ResyncSchedulerConfig config = new ResyncSchedulerConfig(props);
+        ResyncSchedulerConfig config = ResyncSchedulerConfig.checked(props);
         log.info("Re-sync scheduler '{}' started: {} of {} through {}", props.get("name"), config.schedule(),
                 config.tables(), config.signalTopic());
     }
@@ -75,10 +74,8 @@ public class ResyncSchedulerConnector extends SourceConnector {
         if (!fieldsValid) {
             return config;
         }
-        try {
-            new ResyncSchedulerConfig(connectorConfigs);
-        } catch (ConfigException e) {
-            addError(config, keyOf(e), e.getMessage());
+        for (ResyncSchedulerConfig.Problem problem : new ResyncSchedulerConfig(connectorConfigs).problems()) {
+            addError(config, problem.key(), problem.message());
         }
         for (String converter : List.of("key.converter", "value.converter")) {
             if (!ResyncSchedulerConfig.STRING_CONVERTER.equals(connectorConfigs.get(converter))) {
@@ -88,17 +85,6 @@ public class ResyncSchedulerConnector extends SourceConnector {
             }
         }
         return config;
-    }
-
-    private static String keyOf(ConfigException e) {
-        String message = e.getMessage() == null ? "" : e.getMessage();
-        for (String key : List.of(ResyncSchedulerConfig.CRON, ResyncSchedulerConfig.INTERVAL_MS,
-                ResyncSchedulerConfig.TABLES)) {
-            if (message.contains(" for configuration " + key + ":")) {
-                return key;
-            }
-        }
-        return ResyncSchedulerConfig.INTERVAL_MS;
     }
 
     private static void addError(Config config, String key, String message) {

@@ -48,7 +48,7 @@ public class ResyncSchedulerTask extends SourceTask {
 
     @Override
     public void start(Map<String, String> props) {
-        config = new ResyncSchedulerConfig(props);
+        config = ResyncSchedulerConfig.checked(props);
         schedule = config.schedule();
         name = props.getOrDefault("name", "resync-scheduler");
         Map<String, Object> offset = context.offsetStorageReader().offset(SOURCE_PARTITION);
