@@ -36,6 +36,7 @@ import io.github.pgredis.sink.mapping.ValueFormat;
 import io.github.pgredis.sink.redis.InternalKeys;
 import io.github.pgredis.sink.redis.LuaScript;
 import io.github.pgredis.sink.redis.RedisClients;
+import io.github.pgredis.sink.redis.Topology;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
@@ -107,6 +108,10 @@ public final class CacheClient implements AutoCloseable {
                 sink.flattenedMetadataPrefix());
         this.renderer = new RowRenderer(sink.valueFormat(), sink.toastPlaceholder());
         this.format = sink.valueFormat() == ValueFormat.HASH ? "hash" : "json";
+        if (sink.redisSettings().topology() == Topology.CLUSTER) {
+            throw new IllegalArgumentException("the cache client reaches a standalone Redis or a Sentinel master; "
+                    + RedisSinkConfig.REDIS_TOPOLOGY + "=cluster is not supported by it yet");
+        }
         this.redisClient = RedisClients.create(sink.redisSettings());
         try {
             this.connection = redisClient.connect();

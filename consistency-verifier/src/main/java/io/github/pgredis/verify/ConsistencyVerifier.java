@@ -20,20 +20,18 @@ import io.github.pgredis.sink.RedisSinkConfig;
 import io.github.pgredis.sink.mapping.ValueFormat;
 import io.github.pgredis.sink.event.ChangeEvent;
 import io.github.pgredis.sink.event.ChangeEventDecoder;
-import io.github.pgredis.sink.mapping.KeyEscaping;
 import io.github.pgredis.sink.apply.TableSettings;
 import io.github.pgredis.sink.apply.WriteMode;
 import io.github.pgredis.sink.mapping.KeyTemplate;
 import io.github.pgredis.sink.mapping.RenderedRow;
 import io.github.pgredis.sink.mapping.RowRenderer;
-import io.github.pgredis.sink.redis.RedisClients;
+import io.github.pgredis.sink.redis.KeyPatterns;
+import io.github.pgredis.sink.redis.RedisConnection;
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
  * Compares PostgreSQL tables with the Redis keys the sink keeps for them, under the sink's own key and rendering
@@ -68,27 +66,24 @@ public final class ConsistencyVerifier {
     /** Connects to PostgreSQL and to Redis (with the sink's own connection settings) and checks the tables. */
     public static List<TableReport> check(String jdbcUrl, String pgUser, String pgPassword, RedisSinkConfig sink,
             String topicPrefix, List<String> tables) throws SQLException {
-        RedisClient client = RedisClients.create(sink.redisSettings());
         try (Connection postgres = DriverManager.getConnection(jdbcUrl, pgUser, pgPassword);
-                StatefulRedisConnection<String, String> redis = client.connect()) {
+                RedisConnection redis = RedisConnection.open(sink.redisSettings())) {
             return new ConsistencyVerifier(sink).verify(postgres, redis, topicPrefix, tables);
-        } finally {
-            client.shutdown();
         }
     }
 
-    private List<TableReport> verify(Connection postgres, StatefulRedisConnection<String, String> redis,
+    private List<TableReport> verify(Connection postgres, RedisConnection redis,
             String topicPrefix, List<String> tableNames) throws SQLException {
         TableReader reader = new TableReader(postgres, topicPrefix);
         List<TableReport> reports = new ArrayList<>();
         for (PostgresRows.Table table : reader.tables(tableNames)) {
-            reports.add(verifyTable(reader, table, redis.async()));
+            reports.add(verifyTable(reader, table, redis.commands()));
         }
         return reports;
     }
 
     private TableReport verifyTable(TableReader reader, PostgresRows.Table table,
-            RedisAsyncCommands<String, String> redis) throws SQLException {
+            RedisClusterAsyncCommands<String, String> redis) throws SQLException {
         TableSettings settings = sink.table(table.schema(), table.name());
         KeyTemplate template = settings.keyTemplate();
         Map<String, RenderedRow> expected = new LinkedHashMap<>();
@@ -113,7 +108,7 @@ public final class ConsistencyVerifier {
     }
 
     /** Checks a page of expected rows against Redis (pipelined) and forgets them, remembering their keys. */
-    private void compare(Map<String, RenderedRow> expected, RedisAsyncCommands<String, String> redis,
+    private void compare(Map<String, RenderedRow> expected, RedisClusterAsyncCommands<String, String> redis,
             List<String> missing, Map<String, List<String>> different, Set<String> seen) {
         Map<String, RedisFuture<?>> replies = new LinkedHashMap<>();
         for (String key : expected.keySet()) {
@@ -165,9 +160,9 @@ public final class ConsistencyVerifier {
     }
 
     /** Keys with the table's prefix that no row of the table accounts for. */
-    private static List<String> extraKeys(String prefix, Set<String> seen, RedisAsyncCommands<String, String> redis) {
+    private static List<String> extraKeys(String prefix, Set<String> seen, RedisClusterAsyncCommands<String, String> redis) {
         List<String> extra = new ArrayList<>();
-        ScanArgs match = ScanArgs.Builder.matches(KeyEscaping.globLiteral(prefix) + "*").limit(PIPELINE);
+        ScanArgs match = ScanArgs.Builder.matches(KeyPatterns.startingWith(prefix)).limit(PIPELINE);
         ScanCursor cursor = ScanCursor.INITIAL;
         do {
             KeyScanCursor<String> page = await(redis.scan(cursor, match));

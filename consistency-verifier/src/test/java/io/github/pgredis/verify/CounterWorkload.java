@@ -37,10 +37,11 @@ final class CounterWorkload {
      * Streams the table through Debezium into a six-partition topic and a sink with three tasks, with the given
      * additions to the sink's configuration.
      */
-    void connect(EmbeddedConnectCluster connect, RedisServer redis, Map<String, String> sinkSettings) {
+    void connect(EmbeddedConnectCluster connect, Map<String, String> redis, Map<String, String> sinkSettings) {
         connect.kafka().createTopic(TOPIC, 6);
         connect.configureConnector("pg-source", postgres.debeziumConfig("pg", "public." + TABLE));
-        Map<String, String> sink = ConnectClusters.sinkConfig(redis.uri());
+        Map<String, String> sink = ConnectClusters.sinkConfig(redis.get(RedisSinkConfig.REDIS_URI));
+        sink.putAll(redis);
         sink.put("tasks.max", "3");
         sink.putAll(sinkSettings);
         connect.configureConnector("redis-sink", sink);
@@ -87,11 +88,16 @@ final class CounterWorkload {
         });
     }
 
-    /** The verifier's verdict: every row of the table in Redis and equal, no extra keys. */
-    boolean inSync(RedisServer redis) {
+    /** How a standalone server is reached, as the sink's settings. */
+    static Map<String, String> standalone(RedisServer redis) {
+        return Map.of(RedisSinkConfig.REDIS_URI, redis.uri());
+    }
+
+    /** The verifier's verdict: every row of the table in Redis (reached with these sink settings) and equal. */
+    boolean inSync(Map<String, String> redis) {
         try {
             return ConsistencyVerifier.check(postgres.jdbcUrl(), "postgres", "postgres",
-                    new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_URI, redis.uri())), "pg", List.of(TABLE))
+                    new RedisSinkConfig(redis), "pg", List.of(TABLE))
                     .stream().allMatch(ConsistencyVerifier.TableReport::inSync);
         } catch (Exception notReachableYet) {
             return false;

@@ -2,14 +2,15 @@ package io.github.pgredis.verify;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
+import io.github.pgredis.sink.RedisSinkConfig;
 import io.github.pgredis.sink.event.ChangeVersion;
 import io.github.pgredis.sink.redis.InternalKeys;
 import io.github.pgredis.sink.testing.ConnectClusters;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.github.pgredis.sink.redis.RedisConnection;
+import io.github.pgredis.sink.redis.RedisSession;
 
 /**
  * Samples rows of a {@link CounterWorkload} in Redis while the sink writes them, as a cache reader would, and
@@ -18,7 +19,7 @@ import io.lettuce.core.api.sync.RedisCommands;
  */
 final class MonotonicReader implements AutoCloseable {
     private final CounterWorkload workload;
-    private final RedisClient client;
+    private final RedisConnection redis;
     private final InternalKeys internalKeys = new InternalKeys("__pgr:");
     private final long[] counters;
     private final String[] versions;
@@ -28,34 +29,37 @@ final class MonotonicReader implements AutoCloseable {
     private volatile boolean running = true;
     private long reads;
 
-    private MonotonicReader(String redisUri, CounterWorkload workload) {
+    private MonotonicReader(Map<String, String> redisSettings, CounterWorkload workload) {
         this.workload = workload;
-        this.client = RedisClient.create(redisUri);
+        this.redis = RedisConnection.open(new RedisSinkConfig(redisSettings).redisSettings());
         this.counters = new long[workload.maxId() + 1];
         this.versions = new String[workload.maxId() + 1];
         this.present = new Boolean[workload.maxId() + 1];
         this.thread = new Thread(this::sample, "monotonic-reader");
     }
 
-    static MonotonicReader start(String redisUri, CounterWorkload workload) {
-        MonotonicReader reader = new MonotonicReader(redisUri, workload);
+    /** Samples through a connection made with these sink settings (any topology). */
+    static MonotonicReader start(Map<String, String> redisSettings, CounterWorkload workload) {
+        MonotonicReader reader = new MonotonicReader(redisSettings, workload);
         reader.thread.start();
         return reader;
     }
 
     private void sample() {
         Random random = new Random(42);
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            RedisCommands<String, String> redis = connection.sync();
-            while (running) {
-                int id = 1 + random.nextInt(workload.maxId());
-                String key = CounterWorkload.rowKey(id);
-                String counter = redis.hget(key, "counter");
-                String version = redis.get(internalKeys.version(key));
+        while (running) {
+            int id = 1 + random.nextInt(workload.maxId());
+            String key = CounterWorkload.rowKey(id);
+            try {
+                String counter = RedisSession.await(redis.commands().hget(key, "counter"), 5_000);
+                String version = RedisSession.await(redis.commands().get(internalKeys.version(key)), 5_000);
                 check(id, counter, version);
                 reads++;
-                ConnectClusters.sleep(1);
+            } catch (RuntimeException unavailable) {
+                // a failover or restart under way: a reader retries, as an application's cache reads do
+                ConnectClusters.sleep(50);
             }
+            ConnectClusters.sleep(1);
         }
     }
 
@@ -97,7 +101,7 @@ final class MonotonicReader implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        client.shutdown();
+        redis.close();
     }
 
     @Override

@@ -38,12 +38,12 @@ class RebalanceIT {
     @Test
     void workersJoiningAndLeavingMidStreamLoseNothingAndNeverMoveARowBack() throws InterruptedException {
         CounterWorkload workload = CounterWorkload.create(postgres, ROWS);
-        workload.connect(connect, redis, Map.of());
-        ConnectClusters.await(WAIT, "the snapshot in Redis", () -> workload.inSync(redis));
+        workload.connect(connect, CounterWorkload.standalone(redis), Map.of());
+        ConnectClusters.await(WAIT, "the snapshot in Redis", () -> workload.inSync(CounterWorkload.standalone(redis)));
 
         int membershipChanges = 0;
         int changes;
-        try (MonotonicReader reader = MonotonicReader.start(redis.uri(), workload)) {
+        try (MonotonicReader reader = MonotonicReader.start(CounterWorkload.standalone(redis), workload)) {
             CompletableFuture<Integer> load = workload.start(460, 60);
             boolean grow = true;
             while (!load.isDone()) {
@@ -57,7 +57,7 @@ class RebalanceIT {
                 membershipChanges++;
             }
             changes = load.join();
-            ConnectClusters.await(WAIT, "Redis equal to the table after the rebalances", () -> workload.inSync(redis));
+            ConnectClusters.await(WAIT, "Redis equal to the table after the rebalances", () -> workload.inSync(CounterWorkload.standalone(redis)));
             reader.stop();
             assertThat(reader.violations()).as("rows that went back in time").isEmpty();
             assertThat(reader.reads()).as("samples taken while the sink wrote").isGreaterThan(1_000);

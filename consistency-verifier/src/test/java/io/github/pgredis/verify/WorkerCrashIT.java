@@ -55,14 +55,14 @@ class WorkerCrashIT {
     void aWorkerKilledMidStreamLosesNothingAndNeverMovesARowBack() {
         CounterWorkload workload = CounterWorkload.create(postgres, ROWS);
         // the dead worker's consumers leave the sink's consumer group when their session expires
-        workload.connect(connect, redis, Map.of("consumer.override.session.timeout.ms", "10000",
+        workload.connect(connect, CounterWorkload.standalone(redis), Map.of("consumer.override.session.timeout.ms", "10000",
                 "consumer.override.heartbeat.interval.ms", "2000"));
         ConnectClusters.await(WAIT, "three sink tasks running, some on a forked worker", () -> sinkTasks().size() == 3
                 && sinkTasks().stream().allMatch(task -> task.state().equals("RUNNING"))
                 && forked.stream().anyMatch(worker -> sinkTasksOn(worker) > 0));
-        ConnectClusters.await(WAIT, "the snapshot in Redis", () -> workload.inSync(redis));
+        ConnectClusters.await(WAIT, "the snapshot in Redis", () -> workload.inSync(CounterWorkload.standalone(redis)));
 
-        try (MonotonicReader reader = MonotonicReader.start(redis.uri(), workload)) {
+        try (MonotonicReader reader = MonotonicReader.start(CounterWorkload.standalone(redis), workload)) {
             CompletableFuture<Integer> load = workload.start(300, 40);
             ConnectClusters.sleep(5_000);
             ForkedWorker victim = forked.stream().max(Comparator.comparingLong(this::sinkTasksOn)).orElseThrow();
@@ -72,7 +72,7 @@ class WorkerCrashIT {
             assertThat(killedTasks).as("sink tasks on the killed worker").isPositive();
 
             load.join();
-            ConnectClusters.await(WAIT, "Redis equal to the table after the crash", () -> workload.inSync(redis));
+            ConnectClusters.await(WAIT, "Redis equal to the table after the crash", () -> workload.inSync(CounterWorkload.standalone(redis)));
             reader.stop();
             assertThat(reader.violations()).as("rows that went back in time").isEmpty();
             assertThat(reader.reads()).as("samples taken while the sink wrote").isGreaterThan(1_000);

@@ -1,7 +1,5 @@
 package io.github.pgredis.sink;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
@@ -37,6 +36,7 @@ import io.github.pgredis.sink.mapping.KeyTemplate;
 import io.github.pgredis.sink.mapping.ValueFormat;
 import io.github.pgredis.sink.redis.RedisSettings;
 import io.github.pgredis.sink.redis.TlsVerifyMode;
+import io.github.pgredis.sink.redis.Topology;
 
 /**
  * Every configuration key of the Redis sink, declared once, parsed once into final fields. Problems that involve
@@ -59,9 +59,20 @@ public final class RedisSinkConfig extends AbstractConfig {
     public static final String REDIS_URI = "redis.uri";
     public static final String REDIS_URI_DEFAULT = "redis://localhost:6379";
     private static final String REDIS_URI_DISPLAY = "Redis URI";
-    private static final String REDIS_URI_DOC = "Standalone Redis server as redis://host:port[/database], or "
-            + "rediss://host:port[/database] for TLS. Credentials belong in redis.username and redis.password, "
-            + "not in the URI.";
+    private static final String REDIS_URI_DOC = "Where Redis is, in the form redis.topology asks for. Standalone: "
+            + "redis://host:port[/database]. Cluster: the seed nodes, redis://host:port,host:port,... (database 0 "
+            + "only). Sentinel: redis-sentinel://host:port[,host:port...][/database]#master, the sentinels and the "
+            + "master's name. rediss:// and rediss-sentinel:// turn TLS on. Credentials belong in redis.username "
+            + "and redis.password, not in the URI.";
+
+    public static final String REDIS_TOPOLOGY = "redis.topology";
+    public static final String REDIS_TOPOLOGY_DEFAULT = "standalone";
+    private static final String REDIS_TOPOLOGY_DISPLAY = "Redis topology";
+    private static final String REDIS_TOPOLOGY_DOC = "standalone: one server (a replica set's master reached "
+            + "directly). cluster: a Redis Cluster; writes are pipelined per master, MOVED and ASK are followed, "
+            + "and the offsets are kept on every master. sentinel: the master that Redis Sentinel names, followed "
+            + "across failovers. In each, a failover or restart that lost writes is detected and what it lost is "
+            + "applied again (docs/reliability.md).";
 
     public static final String REDIS_USERNAME = "redis.username";
     public static final String REDIS_USERNAME_DEFAULT = "";
@@ -347,6 +358,7 @@ public final class RedisSinkConfig extends AbstractConfig {
 
     public static final ConfigDef CONFIG_DEF = configDef();
     private static final int DEFAULT_PORT = 6379;
+    private static final int DEFAULT_SENTINEL_PORT = 26379;
 
     private final List<Problem> problems = new ArrayList<>();
     private final RedisSettings redisSettings;
@@ -397,6 +409,7 @@ public final class RedisSinkConfig extends AbstractConfig {
         kafkaClientConfig = kafkaClientConfig(props);
         checkTruncateCanFindTables();
         checkResync(props);
+        checkClusterSupport();
         if (waitReplicas() > 0 && 2 * getLong(REDIS_WAIT_TIMEOUT_MS) >= getLong(REDIS_TIMEOUT_MS)) {
             problems.add(new Problem(REDIS_WAIT_TIMEOUT_MS, "must be below half of " + REDIS_TIMEOUT_MS + "="
                     + getLong(REDIS_TIMEOUT_MS) + ": WAIT holds the connection until it answers, and a batch's "
@@ -445,6 +458,31 @@ public final class RedisSinkConfig extends AbstractConfig {
         }
     }
 
+    /**
+     * What a Redis Cluster cannot hold: a change feed is one stream per table, in one slot, written in the same script
+     * as rows of every slot; a reconciliation resumes a SCAN cursor, which names one server's keyspace.
+     */
+    private void checkClusterSupport() {
+        if (redisSettings == null || redisSettings.topology() != Topology.CLUSTER) {
+            return;
+        }
+        if (defaults.feedEnabled()) {
+            problems.add(new Problem(FEED_ENABLED, "a change feed is not supported with " + REDIS_TOPOLOGY
+                    + "=cluster: its stream and the rows it follows are in different slots"));
+        }
+        tables.forEach((table, settings) -> {
+            if (settings.feedEnabled() && !defaults.feedEnabled()) {
+                problems.add(new Problem(TABLE_PREFIX + table + "." + FEED_ENABLED, "a change feed is not supported "
+                        + "with " + REDIS_TOPOLOGY + "=cluster: its stream and the rows it follows are in different "
+                        + "slots"));
+            }
+        });
+        if (!snapshotNotificationTopic().isEmpty()) {
+            problems.add(new Problem(SNAPSHOT_NOTIFICATION_TOPIC, "reconciliation after a re-sync is not supported "
+                    + "with " + REDIS_TOPOLOGY + "=cluster yet; leave it empty (re-syncs still rewrite every row)"));
+        }
+    }
+
     /** The configuration, or a ConfigException naming every problem: what a connector or task starts with. */
     public static RedisSinkConfig checked(Map<String, String> props) {
         RedisSinkConfig config = new RedisSinkConfig(props);
@@ -460,28 +498,52 @@ public final class RedisSinkConfig extends AbstractConfig {
         return List.copyOf(problems);
     }
 
+    private static final Pattern REDIS_URI_SHAPE = Pattern.compile("([a-z-]+)://([^/#?]*)(/[^#?]*)?(#.*)?");
+    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9a-fA-F:.]+\\]|[^:\\[\\]]+)(?::(\\d{1,5}))?");
+
     private RedisSettings parseRedisSettings() {
-        URI uri;
-        try {
-            uri = new URI(getString(REDIS_URI).trim());
-        } catch (URISyntaxException e) {
-            problems.add(new Problem(REDIS_URI, "not a URI: " + e.getMessage()));
+        Topology topology = EnumValidator.parse(Topology.class, getString(REDIS_TOPOLOGY));
+        String value = getString(REDIS_URI).trim();
+        Matcher uri = REDIS_URI_SHAPE.matcher(value);
+        String example = switch (topology) {
+            case STANDALONE -> "redis://host:6379";
+            case CLUSTER -> "redis://node1:6379,node2:6379,node3:6379";
+            case SENTINEL -> "redis-sentinel://sentinel1:26379,sentinel2:26379/0#mymaster";
+        };
+        if (!uri.matches()) {
+            problems.add(new Problem(REDIS_URI, "not a Redis URI; with " + REDIS_TOPOLOGY + "="
+                    + topology.name().toLowerCase(Locale.ROOT) + " write it as " + example));
             return null;
         }
-        if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
-            problems.add(new Problem(REDIS_URI, "the scheme must be redis or rediss, as in redis://host:6379"));
+        String scheme = uri.group(1);
+        boolean sentinelScheme = scheme.equals("redis-sentinel") || scheme.equals("rediss-sentinel");
+        boolean plainScheme = scheme.equals("redis") || scheme.equals("rediss");
+        if (topology == Topology.SENTINEL ? !sentinelScheme : !plainScheme) {
+            problems.add(new Problem(REDIS_URI, "the scheme " + scheme + " does not fit " + REDIS_TOPOLOGY + "="
+                    + topology.name().toLowerCase(Locale.ROOT) + "; write it as " + example
+                    + (sentinelScheme ? ", or set " + REDIS_TOPOLOGY + "=sentinel" : "")));
             return null;
         }
-        if (uri.getRawUserInfo() != null) {
+        if (uri.group(2).contains("@")) {
             problems.add(new Problem(REDIS_URI, "credentials belong in " + REDIS_USERNAME + " and " + REDIS_PASSWORD
                     + ", where they are masked, not in the URI (the value is not shown: it holds credentials)"));
             return null;
         }
-        if (uri.getHost() == null) {
-            problems.add(new Problem(REDIS_URI, "needs a host, as in redis://host:6379"));
+        List<RedisSettings.Endpoint> endpoints = new ArrayList<>();
+        for (String hostPort : uri.group(2).split(",", -1)) {
+            RedisSettings.Endpoint endpoint = endpoint(hostPort.trim(),
+                    topology == Topology.SENTINEL ? DEFAULT_SENTINEL_PORT : DEFAULT_PORT, example);
+            if (endpoint == null) {
+                return null;
+            }
+            endpoints.add(endpoint);
+        }
+        if (topology == Topology.STANDALONE && endpoints.size() > 1) {
+            problems.add(new Problem(REDIS_URI, "names " + endpoints.size() + " hosts; a list of hosts needs "
+                    + REDIS_TOPOLOGY + "=cluster (seed nodes) or =sentinel (sentinels)"));
             return null;
         }
-        String path = uri.getPath() == null ? "" : uri.getPath();
+        String path = uri.group(3) == null ? "" : uri.group(3);
         int database = 0;
         if (path.length() > 1) {
             String number = path.substring(1);
@@ -492,16 +554,45 @@ public final class RedisSinkConfig extends AbstractConfig {
             }
             database = Integer.parseInt(number);
         }
+        if (topology == Topology.CLUSTER && database != 0) {
+            problems.add(new Problem(REDIS_URI, "a Redis Cluster has database 0 only; remove '" + path + "'"));
+            return null;
+        }
+        String master = uri.group(4) == null ? "" : uri.group(4).substring(1);
+        if (topology == Topology.SENTINEL ? master.isBlank() : !master.isEmpty()) {
+            problems.add(new Problem(REDIS_URI, topology == Topology.SENTINEL
+                    ? "needs the master's name after #, as in " + example
+                    : "a #name is the master's name of a sentinel URI; remove it or set " + REDIS_TOPOLOGY
+                            + "=sentinel"));
+            return null;
+        }
         Password password = getPassword(REDIS_PASSWORD);
         Password truststorePassword = getPassword(REDIS_TLS_TRUSTSTORE_PASSWORD);
         Password keystorePassword = getPassword(REDIS_TLS_KEYSTORE_PASSWORD);
-        return new RedisSettings(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : DEFAULT_PORT, database,
-                getBoolean(REDIS_TLS_ENABLED) || "rediss".equals(uri.getScheme()),
+        return new RedisSettings(topology, endpoints, topology == Topology.SENTINEL ? master : null, database,
+                getBoolean(REDIS_TLS_ENABLED) || scheme.startsWith("rediss"),
                 EnumValidator.parse(TlsVerifyMode.class, getString(REDIS_TLS_VERIFY_MODE)),
                 getString(REDIS_TLS_TRUSTSTORE_PATH), truststorePassword == null ? null : truststorePassword.value(),
                 getString(REDIS_TLS_KEYSTORE_PATH), keystorePassword == null ? null : keystorePassword.value(),
                 getString(REDIS_USERNAME), password == null ? null : password.value(), getLong(REDIS_TIMEOUT_MS),
                 getLong(REDIS_CONNECT_TIMEOUT_MS));
+    }
+
+    /** One host[:port] of redis.uri, or null after adding the problem. */
+    private RedisSettings.Endpoint endpoint(String hostPort, int defaultPort, String example) {
+        Matcher parts = HOST_PORT.matcher(hostPort);
+        if (!parts.matches()) {
+            problems.add(new Problem(REDIS_URI, "needs a host or host:port in each place of its list, as in "
+                    + example + "; got '" + hostPort + "'"));
+            return null;
+        }
+        int port = parts.group(2) == null ? defaultPort : Integer.parseInt(parts.group(2));
+        if (port < 1 || port > 65535) {
+            problems.add(new Problem(REDIS_URI, "port " + port + " of '" + hostPort + "' is not a TCP port"));
+            return null;
+        }
+        String host = parts.group(1);
+        return new RedisSettings.Endpoint(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, port);
     }
 
     private void checkTruncateCanFindTables() {
@@ -588,6 +679,9 @@ public final class RedisSinkConfig extends AbstractConfig {
         int order = 0;
         def.define(REDIS_URI, Type.STRING, REDIS_URI_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH,
                 REDIS_URI_DOC, GROUP_CONNECTION, ++order, Width.LONG, REDIS_URI_DISPLAY);
+        EnumValidator topologies = EnumValidator.of(Topology.class);
+        def.define(REDIS_TOPOLOGY, Type.STRING, REDIS_TOPOLOGY_DEFAULT, topologies, Importance.HIGH,
+                REDIS_TOPOLOGY_DOC, GROUP_CONNECTION, ++order, Width.SHORT, REDIS_TOPOLOGY_DISPLAY, topologies);
         def.define(REDIS_USERNAME, Type.STRING, REDIS_USERNAME_DEFAULT, Importance.MEDIUM, REDIS_USERNAME_DOC, GROUP_CONNECTION, ++order,
                 Width.MEDIUM, REDIS_USERNAME_DISPLAY);
         def.define(REDIS_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, REDIS_PASSWORD_DOC, GROUP_CONNECTION,

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.github.pgredis.sink.testing.ChangeRecords;
+import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.testing.FreePorts;
 import io.github.pgredis.sink.testing.RedisServer;
 import io.github.pgredis.sink.testing.RedisServerExtension;
@@ -89,7 +90,7 @@ class RedisFailuresIT {
     }
 
     @Test
-    void batchesFailedOnAReadOnlyReplicaAreSentAgainInOrder() {
+    void batchesFailedOnAReadOnlyReplicaAreSentAgainAndItsPromotionRewinds() {
         start();
         redis.commands().replicaof("127.0.0.1", FreePorts.next());
         context.seeks.clear();
@@ -102,10 +103,16 @@ class RedisFailuresIT {
 
         redis.commands().replicaofNoOne();
         StubSinkTaskContext.putAsConnectRetries(task, List.of());
-        assertThat(redis.commands().keys("public.users:*")).hasSize(10);
+        assertThat(redis.commands().keys("public.users:*")).as("the failed batches, kept and sent again").hasSize(10);
+        ConnectClusters.sleep(1_100);
+        task.put(List.of());
+        // a replica promoted again has a new replication ID: had it followed a real master, it would have dropped
+        // what that master lacked, so the sink starts again from what the server holds
+        assertThat(context.seeks).containsEntry(partition, 0L);
+        StubSinkTaskContext.putAsConnectRetries(task, rows(0, 10));
+        putAndSettle(task, List.of());
         assertThat(task.preCommit(Map.of(partition, new OffsetAndMetadata(10))))
                 .containsEntry(partition, new OffsetAndMetadata(10));
-        assertThat(context.seeks).as("no rewind: the failed batch was kept and sent again").isEmpty();
     }
 
     @Test
@@ -114,7 +121,7 @@ class RedisFailuresIT {
         putAndSettle(task, rows(0, 4));
         redis.commands().save();
         putAndSettle(task, rows(4, 8));
-        assertThat(redis.commands().hget("__pgr:offsets:{faults}", users.topic() + "/0")).isEqualTo("8");
+        assertThat(redis.commands().hget("__pgr:offsets:{faults}", users.topic() + "/0")).startsWith("8 ");
 
         redis.restart();
         context.seeks.clear();
@@ -126,6 +133,6 @@ class RedisFailuresIT {
                 "public.users:1", "public.users:2", "public.users:3", "public.users:8", "public.users:9");
         StubSinkTaskContext.putAsConnectRetries(task, rows(4, 10));
         assertThat(redis.commands().keys("public.users:*")).as("redelivered from the rewound offset").hasSize(10);
-        assertThat(redis.commands().hget("__pgr:offsets:{faults}", users.topic() + "/0")).isEqualTo("10");
+        assertThat(redis.commands().hget("__pgr:offsets:{faults}", users.topic() + "/0")).startsWith("10 ");
     }
 }

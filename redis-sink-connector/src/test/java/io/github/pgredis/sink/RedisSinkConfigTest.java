@@ -23,6 +23,8 @@ import io.github.pgredis.sink.apply.TtlMode;
 import io.github.pgredis.sink.apply.WriteMode;
 import io.github.pgredis.sink.mapping.RenderedRow;
 import io.github.pgredis.sink.mapping.ValueFormat;
+import io.github.pgredis.sink.redis.RedisSettings;
+import io.github.pgredis.sink.redis.Topology;
 
 class RedisSinkConfigTest {
 
@@ -144,7 +146,7 @@ class RedisSinkConfigTest {
     @Test
     void rejectsWhatCannotWork() {
         assertThatThrownBy(() -> RedisSinkConfig.checked(Map.of(RedisSinkConfig.REDIS_URI, "http://h:1")))
-                .hasMessageContaining("scheme must be redis or rediss");
+                .hasMessageContaining("the scheme http does not fit redis.topology=standalone");
         assertThatThrownBy(() -> RedisSinkConfig.checked(Map.of(RedisSinkConfig.REDIS_URI, "redis://u:pw@h:1")))
                 .hasMessageContaining("credentials belong in redis.username").hasMessageNotContaining("pw");
         assertThatThrownBy(() -> RedisSinkConfig.checked(Map.of(RedisSinkConfig.REDIS_URI, "redis:///0")))
@@ -207,6 +209,59 @@ class RedisSinkConfigTest {
         assertThat(config.redisSettings().database()).isEqualTo(2);
         assertThat(config.redisSettings().password()).isEqualTo("secret");
         assertThat(config.redisSettings()).hasToString("rediss://h:6380/2");
+    }
+
+    @Test
+    void eachTopologyReadsItsOwnFormOfTheUri() {
+        RedisSettings cluster = new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_TOPOLOGY, "cluster",
+                RedisSinkConfig.REDIS_URI, "rediss://n1:7000,n2,[::1]:7002")).redisSettings();
+        assertThat(cluster.topology()).isEqualTo(Topology.CLUSTER);
+        assertThat(cluster.endpoints()).containsExactly(new RedisSettings.Endpoint("n1", 7000),
+                new RedisSettings.Endpoint("n2", 6379), new RedisSettings.Endpoint("::1", 7002));
+        assertThat(cluster.tls()).isTrue();
+
+        RedisSettings sentinel = new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_TOPOLOGY, "sentinel",
+                RedisSinkConfig.REDIS_URI, "redis-sentinel://s1:5000,s2/3#cache")).redisSettings();
+        assertThat(sentinel.endpoints()).containsExactly(new RedisSettings.Endpoint("s1", 5000),
+                new RedisSettings.Endpoint("s2", 26379));
+        assertThat(sentinel.sentinelMaster()).isEqualTo("cache");
+        assertThat(sentinel.database()).isEqualTo(3);
+        assertThat(sentinel).hasToString("redis-sentinel://s1:5000,s2:26379/3#cache");
+    }
+
+    @Test
+    void aUriThatDoesNotFitTheTopologySaysWhatWould() {
+        assertThat(problemsOf(Map.of(RedisSinkConfig.REDIS_URI, "redis://a:1,b:2")))
+                .containsExactly("redis.uri: names 2 hosts; a list of hosts needs redis.topology=cluster (seed nodes) "
+                        + "or =sentinel (sentinels)");
+        assertThat(problemsOf(Map.of(RedisSinkConfig.REDIS_URI, "redis-sentinel://s:26379#m")))
+                .singleElement().asString().contains("does not fit redis.topology=standalone")
+                .contains("or set redis.topology=sentinel");
+        assertThat(problemsOf(Map.of(RedisSinkConfig.REDIS_TOPOLOGY, "sentinel",
+                RedisSinkConfig.REDIS_URI, "redis-sentinel://s:26379")))
+                .singleElement().asString().contains("needs the master's name after #");
+        assertThat(problemsOf(Map.of(RedisSinkConfig.REDIS_TOPOLOGY, "cluster",
+                RedisSinkConfig.REDIS_URI, "redis://a:1,b:2/1")))
+                .singleElement().asString().contains("database 0 only");
+        assertThat(problemsOf(Map.of(RedisSinkConfig.REDIS_TOPOLOGY, "cluster",
+                RedisSinkConfig.REDIS_URI, "redis://a:1,:2")))
+                .singleElement().asString().contains("needs a host or host:port");
+    }
+
+    @Test
+    void whatAClusterCannotHoldIsRefusedOnItsKey() {
+        assertThat(problemsOf(Map.of(RedisSinkConfig.REDIS_TOPOLOGY, "cluster",
+                RedisSinkConfig.REDIS_URI, "redis://a:1", "table.public.orders.feed.enabled", "true",
+                RedisSinkConfig.SNAPSHOT_NOTIFICATION_TOPIC, "n", "topics", "n",
+                RedisSinkConfig.KAFKA_BOOTSTRAP_SERVERS, "k:9092")))
+                .containsExactlyInAnyOrder("table.public.orders.feed.enabled: a change feed is not supported with "
+                        + "redis.topology=cluster: its stream and the rows it follows are in different slots",
+                        "snapshot.notification.topic: reconciliation after a re-sync is not supported with "
+                        + "redis.topology=cluster yet; leave it empty (re-syncs still rewrite every row)");
+    }
+
+    private static List<String> problemsOf(Map<String, String> props) {
+        return new RedisSinkConfig(props).problems().stream().map(p -> p.key() + ": " + p.message()).toList();
     }
 
     @Test

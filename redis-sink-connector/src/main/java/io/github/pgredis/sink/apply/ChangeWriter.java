@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 
 import io.github.pgredis.sink.errors.RedisFailure;
 import io.github.pgredis.sink.event.ChangeVersion;
-import io.github.pgredis.sink.mapping.KeyEscaping;
 import io.github.pgredis.sink.mapping.ValueFormat;
+import io.github.pgredis.sink.redis.KeyPatterns;
 import io.github.pgredis.sink.redis.LuaScript;
 import io.github.pgredis.sink.redis.RedisSession;
 import io.github.pgredis.sink.redis.InternalKeys;
@@ -252,7 +252,7 @@ public final class ChangeWriter {
 
     /** One SCAN page of the keys that start with {@code keyPrefix}, from {@code cursor}. */
     private static KeyScanCursor<String> scanPage(RedisSession session, String keyPrefix, ScanCursor cursor) {
-        ScanArgs match = ScanArgs.Builder.matches(KeyEscaping.globLiteral(keyPrefix) + "*").limit(SCAN_PAGE);
+        ScanArgs match = ScanArgs.Builder.matches(KeyPatterns.startingWith(keyPrefix)).limit(SCAN_PAGE);
         return session.execute(session.commands().scan(cursor, match));
     }
 

@@ -1,5 +1,6 @@
 package io.github.pgredis.sink.core;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +15,7 @@ import io.github.pgredis.sink.apply.ChangeApplier;
 import io.github.pgredis.sink.apply.PendingBatch;
 import io.github.pgredis.sink.redis.AclProbe;
 import io.github.pgredis.sink.redis.OffsetStore;
+import io.github.pgredis.sink.redis.RedisConnection;
 import io.github.pgredis.sink.redis.RedisSession;
 import io.github.pgredis.sink.redis.RedisSettings;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -51,7 +53,8 @@ public final class SessionTarget implements RedisTarget {
     private RedisSession session() {
         if (session == null) {
             session = AclProbe.openChecked(settings, internalKeyPrefix, feedsAnyTable, waitReplicas > 0);
-            log.info("Connected to Redis {} (run_id {})", settings, session.runId());
+            log.info("Connected to Redis {} ({} masters, fences {})", settings, session.fences().size(),
+                    session.fences().values());
         }
         return session;
     }
@@ -60,12 +63,14 @@ public final class SessionTarget implements RedisTarget {
     public SentBatch send(List<SinkRecord> records) {
         RedisSession redis = session();
         PendingBatch pending = applier.send(redis, records);
-        RedisFuture<Long> replicated = null;
+        // each master's WAIT goes on the connection that carried its writes: it covers exactly them
+        List<RedisFuture<Long>> confirmations = new ArrayList<>();
         if (waitReplicas > 0) {
-            replicated = redis.commands().waitForReplication(waitReplicas, waitTimeoutMs);
+            for (RedisConnection.Master master : redis.masters()) {
+                confirmations.add(master.commands().waitForReplication(waitReplicas, waitTimeoutMs));
+            }
             redis.flush();
         }
-        RedisFuture<Long> confirmation = replicated;
         return new SentBatch() {
             @Override
             public List<SinkRecord> records() {
@@ -75,7 +80,7 @@ public final class SessionTarget implements RedisTarget {
             @Override
             public BatchOutcome await() {
                 BatchOutcome outcome = pending.complete(redis.timeoutMs());
-                if (confirmation != null) {
+                for (RedisFuture<Long> confirmation : confirmations) {
                     long replicas = RedisSession.await(confirmation, redis.timeoutMs());
                     if (replicas < waitReplicas) {
                         throw new RedisCommandExecutionException("NOREPLICAS WAIT confirmed the batch on " + replicas
@@ -91,8 +96,8 @@ public final class SessionTarget implements RedisTarget {
     @Override
     public Reply queueOffsets(Map<TopicPartition, Long> nextOffsets) {
         RedisSession redis = session();
-        RedisFuture<Long> reply = offsetStore.send(redis, nextOffsets);
-        return () -> RedisSession.await(reply, redis.timeoutMs());
+        List<RedisFuture<Long>> replies = offsetStore.send(redis, nextOffsets);
+        return () -> replies.forEach(reply -> RedisSession.await(reply, redis.timeoutMs()));
     }
 
     @Override
@@ -107,7 +112,7 @@ public final class SessionTarget implements RedisTarget {
 
     @Override
     public boolean serverReplaced() {
-        return session().refreshRunId();
+        return session().refreshFences();
     }
 
     @Override

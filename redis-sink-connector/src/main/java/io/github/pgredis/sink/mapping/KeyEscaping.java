@@ -30,17 +30,4 @@ public final class KeyEscaping {
             }
         }
     }
-
-    /** Escapes the glob characters of Redis's SCAN MATCH so that the text matches only itself. */
-    public static String globLiteral(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 8);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
-                out.append('\\');
-            }
-            out.append(c);
-        }
-        return out.toString();
-    }
 }

@@ -16,7 +16,7 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.XAddArgs;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
  * Checks, when a session opens, that the Redis user may run every command the sink runs, directly and inside its
@@ -50,8 +50,9 @@ public final class AclProbe {
     }
 
     static void check(RedisSession session, String internalKeyPrefix, boolean feed, boolean waitsForReplicas) {
-        RedisAsyncCommands<String, String> redis = session.commands();
-        String base = internalKeyPrefix + "acl-probe:" + UUID.randomUUID();
+        RedisClusterAsyncCommands<String, String> redis = session.commands();
+        // one hash tag: in a Cluster every probe key is in one slot, as the script call needs
+        String base = internalKeyPrefix + "acl-probe:{" + UUID.randomUUID() + "}";
         String string = base + ":s";
         String hash = base + ":h";
         String stream = base + ":x";

@@ -10,7 +10,7 @@ import java.util.HexFormat;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /** A Lua script shipped with the sink, called by its SHA-1 digest. */
 public final class LuaScript {
@@ -55,7 +55,7 @@ public final class LuaScript {
         return sha;
     }
 
-    public RedisFuture<Long> call(RedisAsyncCommands<String, String> commands, String[] keys, String... args) {
+    public RedisFuture<Long> call(RedisClusterAsyncCommands<String, String> commands, String[] keys, String... args) {
         return commands.evalsha(sha, ScriptOutputType.INTEGER, keys, args);
     }
 }

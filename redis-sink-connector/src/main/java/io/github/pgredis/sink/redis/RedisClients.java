@@ -2,6 +2,7 @@ package io.github.pgredis.sink.redis;
 
 import java.io.File;
 import java.time.Duration;
+import java.util.List;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -10,28 +11,76 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.protocol.ProtocolVersion;
 
 /** Builds Lettuce clients from validated connection settings. */
 public final class RedisClients {
+    /**
+     * How often a cluster client reads the topology even when nothing told it to; MOVED, ASK and reconnects make it
+     * read it at once (Lettuce 7's adaptive refresh).
+     */
+    static final Duration CLUSTER_TOPOLOGY_REFRESH = Duration.ofSeconds(5);
+
     private RedisClients() {
     }
 
+    /** A client for a standalone server or a master found through Sentinel. */
     public static RedisClient create(RedisSettings settings) {
+        if (settings.topology() == Topology.CLUSTER) {
+            throw new IllegalArgumentException("a Redis Cluster needs a cluster client: " + settings);
+        }
         // options first: a keystore or truststore that cannot be read fails before a client needs shutting down
-        ClientOptions options = options(settings);
+        ClientOptions options = options(ClientOptions.builder(), settings).build();
         RedisClient client = RedisClient.create(uri(settings));
         client.setOptions(options);
         return client;
     }
 
+    /** A client for a Redis Cluster, seeded with the nodes of the settings. */
+    static RedisClusterClient createCluster(RedisSettings settings) {
+        ClusterClientOptions.Builder builder = ClusterClientOptions.builder();
+        options(builder, settings);
+        ClusterClientOptions options = builder
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                        .enablePeriodicRefresh(CLUSTER_TOPOLOGY_REFRESH)
+                        .build())
+                .build();
+        List<RedisURI> seeds = settings.endpoints().stream()
+                .map(endpoint -> node(settings, endpoint).build()).toList();
+        RedisClusterClient client = RedisClusterClient.create(seeds);
+        client.setOptions(options);
+        return client;
+    }
+
     static RedisURI uri(RedisSettings settings) {
-        RedisURI.Builder builder = RedisURI.builder()
-                .withHost(settings.host())
-                .withPort(settings.port())
+        if (settings.topology() != Topology.SENTINEL) {
+            return node(settings, settings.endpoints().get(0)).withDatabase(settings.database()).build();
+        }
+        RedisURI.Builder builder = RedisURI.builder().withSentinelMasterId(settings.sentinelMaster());
+        for (RedisSettings.Endpoint sentinel : settings.endpoints()) {
+            builder.withSentinel(secured(RedisURI.builder().withHost(sentinel.host()).withPort(sentinel.port()),
+                    settings).withTimeout(Duration.ofMillis(settings.timeoutMs())).build());
+        }
+        return authenticated(secured(builder, settings), settings)
                 .withDatabase(settings.database())
                 .withTimeout(Duration.ofMillis(settings.timeoutMs()))
+                .withClientName("pgredis-sink")
+                .build();
+    }
+
+    private static RedisURI.Builder node(RedisSettings settings, RedisSettings.Endpoint endpoint) {
+        RedisURI.Builder builder = RedisURI.builder()
+                .withHost(endpoint.host())
+                .withPort(endpoint.port())
+                .withTimeout(Duration.ofMillis(settings.timeoutMs()))
                 .withClientName("pgredis-sink");
+        return authenticated(secured(builder, settings), settings);
+    }
+
+    private static RedisURI.Builder secured(RedisURI.Builder builder, RedisSettings settings) {
         if (settings.tls()) {
             builder.withSsl(true).withVerifyPeer(switch (settings.tlsVerifyMode()) {
                 case FULL -> SslVerifyMode.FULL;
@@ -39,6 +88,10 @@ public final class RedisClients {
                 case NONE -> SslVerifyMode.NONE;
             });
         }
+        return builder;
+    }
+
+    private static RedisURI.Builder authenticated(RedisURI.Builder builder, RedisSettings settings) {
         String password = settings.password();
         if (password != null && !password.isEmpty()) {
             if (settings.username() != null && !settings.username().isBlank()) {
@@ -47,12 +100,11 @@ public final class RedisClients {
                 builder.withPassword(password.toCharArray());
             }
         }
-        return builder.build();
+        return builder;
     }
 
-    private static ClientOptions options(RedisSettings settings) {
-        ClientOptions.Builder options = ClientOptions.builder()
-                .autoReconnect(true)
+    private static <B extends ClientOptions.Builder> B options(B options, RedisSettings settings) {
+        options.autoReconnect(true)
                 // fail fast while disconnected: the task's own backoff retries the batch
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .protocolVersion(ProtocolVersion.RESP2)
@@ -72,6 +124,6 @@ public final class RedisClients {
             }
             options.sslOptions(ssl.build());
         }
-        return options.build();
+        return options;
     }
 }

@@ -1,54 +1,59 @@
 package io.github.pgredis.sink.redis;
 
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
- * The task's one connection to Redis, in pipelining mode: commands are queued, sent by {@link #flush()}, and every
- * reply is checked through {@link #await(RedisFuture, long)}.
+ * The task's connection to Redis, in pipelining mode: commands are queued, sent by {@link #flush()}, and every reply
+ * is checked through {@link #await(RedisFuture, long)}. It knows the fence of every master (its run_id and
+ * replication ID, see record-offsets.lua) as last checked, and which masters it had never seen before that check.
  */
 public final class RedisSession implements AutoCloseable {
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> connection;
-    private final RedisAsyncCommands<String, String> commands;
+    private final RedisConnection connection;
     private final long timeoutMs;
-    private String runId;
+    private Map<String, String> fences = Map.of();
+    private final Set<String> nodesSeen = new HashSet<>();
+    private Set<String> newMasters = Set.of();
 
-    private RedisSession(RedisClient client, StatefulRedisConnection<String, String> connection, long timeoutMs) {
-        this.client = client;
+    private RedisSession(RedisConnection connection, long timeoutMs) {
         this.connection = connection;
-        this.commands = connection.async();
         this.timeoutMs = timeoutMs;
     }
 
-    /** Connects, authenticates, loads the scripts and reads the server's run_id. */
+    /** Connects, authenticates, loads the scripts and reads every master's fence. */
     public static RedisSession open(RedisSettings settings) {
-        RedisClient client = RedisClients.create(settings);
+        RedisConnection connection = RedisConnection.open(settings);
         try {
-            StatefulRedisConnection<String, String> connection = client.connect();
             connection.setAutoFlushCommands(false);
-            RedisSession session = new RedisSession(client, connection, settings.timeoutMs());
+            RedisSession session = new RedisSession(connection, settings.timeoutMs());
             session.loadScripts();
-            session.runId = session.fetchRunId();
+            session.fences = session.readFences();
+            session.noteNodes();
             return session;
         } catch (RuntimeException e) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            connection.close();
             throw e;
         }
     }
 
-    public RedisAsyncCommands<String, String> commands() {
-        return commands;
+    /** Commands routed by key; see {@link RedisConnection#commands()}. */
+    public RedisClusterAsyncCommands<String, String> commands() {
+        return connection.commands();
+    }
+
+    public RedisConnection connection() {
+        return connection;
     }
 
     public void flush() {
@@ -59,36 +64,81 @@ public final class RedisSession implements AutoCloseable {
         return timeoutMs;
     }
 
-    /** The run_id of the server whose data this session has checked. */
-    public String runId() {
-        return runId;
+    /** Each master's fence as last checked, by master id ({@link RedisConnection.Master#id()}). */
+    public Map<String, String> fences() {
+        return fences;
     }
 
-    /** Reads the server's run_id again and adopts it; returns true when it changed. */
-    public boolean refreshRunId() {
-        String current = fetchRunId();
-        boolean changed = !current.equals(runId);
-        runId = current;
-        return changed;
+    /**
+     * The masters that the last check found and this session had never seen as any node before: new nodes that
+     * took slots, whose data came to them by migration rather than from a predecessor.
+     */
+    public Set<String> newMasters() {
+        return newMasters;
+    }
+
+    /**
+     * Reads the topology and every master's fence again and adopts them; true when some master is not a server whose
+     * data was checked before (a restart, a failover, a restore).
+     */
+    public boolean refreshFences() {
+        connection.refreshTopology();
+        Map<String, String> current = readFences();
+        Set<String> known = new HashSet<>(fences.values());
+        Set<String> fresh = new HashSet<>(current.keySet());
+        fresh.removeAll(nodesSeen);
+        boolean replaced = current.entrySet().stream()
+                .anyMatch(master -> !fresh.contains(master.getKey()) && !known.contains(master.getValue()));
+        noteNodes();
+        newMasters = Set.copyOf(fresh);
+        fences = current;
+        return replaced;
+    }
+
+    /**
+     * The masters now, each with its own connection; every node the client knows of is noted as seen, so that a
+     * replica promoted later is not taken for a new node.
+     */
+    public List<RedisConnection.Master> masters() {
+        noteNodes();
+        return connection.masters();
+    }
+
+    private void noteNodes() {
+        nodesSeen.addAll(connection.nodeIds());
     }
 
     public void loadScripts() {
         List<RedisFuture<String>> loads = new ArrayList<>();
         for (LuaScript script : List.of(LuaScript.APPLY_CHANGE, LuaScript.RECORD_OFFSETS, LuaScript.RECONCILE_ROW)) {
-            loads.add(commands.scriptLoad(script.source()));
+            loads.add(commands().scriptLoad(script.source()));
         }
         flush();
         loads.forEach(load -> await(load, timeoutMs));
     }
 
-    private String fetchRunId() {
-        String info = execute(commands.info("server"));
+    /** Every master's fence now, by master id, without adopting them (see {@link #refreshFences()}). */
+    public Map<String, String> readFences() {
+        Map<String, RedisFuture<String>> server = new HashMap<>();
+        Map<String, RedisFuture<String>> replication = new HashMap<>();
+        for (RedisConnection.Master master : connection.masters()) {
+            server.put(master.id(), master.commands().info("server"));
+            replication.put(master.id(), master.commands().info("replication"));
+        }
+        flush();
+        Map<String, String> read = new HashMap<>();
+        server.forEach((id, info) -> read.put(id, infoField(await(info, timeoutMs), "run_id") + ":"
+                + infoField(await(replication.get(id), timeoutMs), "master_replid")));
+        return Map.copyOf(read);
+    }
+
+    private static String infoField(String info, String field) {
         for (String line : info.split("\r?\n")) {
-            if (line.startsWith("run_id:")) {
-                return line.substring("run_id:".length()).trim();
+            if (line.startsWith(field + ":")) {
+                return line.substring(field.length() + 1).trim();
             }
         }
-        throw new IllegalStateException("Redis INFO server has no run_id");
+        throw new IllegalStateException("Redis INFO has no " + field);
     }
 
     /** Sends one command and waits for its reply. */
@@ -125,10 +175,6 @@ public final class RedisSession implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            connection.close();
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        }
+        connection.close();
     }
 }

@@ -1,21 +1,45 @@
 package io.github.pgredis.sink.redis;
 
-/**
- * Everything needed to reach one standalone Redis server, already validated. Its {@link #toString()} names the
- * server without credentials, for logs and error messages.
- */
-public record RedisSettings(String host, int port, int database, boolean tls, TlsVerifyMode tlsVerifyMode,
-        String truststorePath, String truststorePassword, String keystorePath, String keystorePassword,
-        String username, String password, long timeoutMs, long connectTimeoutMs) {
+import java.util.List;
+import java.util.stream.Collectors;
 
-    /** The same server with both timeouts at most {@code limitMs}: for checks that must answer quickly. */
+/**
+ * Everything needed to reach a Redis deployment, already validated: the server (standalone), the seed nodes
+ * (cluster) or the sentinels and the master's name (sentinel). Its {@link #toString()} names the deployment without
+ * credentials, for logs and error messages.
+ */
+public record RedisSettings(Topology topology, List<Endpoint> endpoints, String sentinelMaster, int database,
+        boolean tls, TlsVerifyMode tlsVerifyMode, String truststorePath, String truststorePassword,
+        String keystorePath, String keystorePassword, String username, String password, long timeoutMs,
+        long connectTimeoutMs) {
+
+    /** One host and port of {@code redis.uri}. */
+    public record Endpoint(String host, int port) {
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
+    public RedisSettings {
+        endpoints = List.copyOf(endpoints);
+    }
+
+    /** The same deployment with both timeouts at most {@code limitMs}: for checks that must answer quickly. */
     public RedisSettings withTimeoutsAtMost(long limitMs) {
-        return new RedisSettings(host, port, database, tls, tlsVerifyMode, truststorePath, truststorePassword,
-                keystorePath, keystorePassword, username, password, Math.min(timeoutMs, limitMs), Math.min(connectTimeoutMs, limitMs));
+        return new RedisSettings(topology, endpoints, sentinelMaster, database, tls, tlsVerifyMode, truststorePath,
+                truststorePassword, keystorePath, keystorePassword, username, password, Math.min(timeoutMs, limitMs),
+                Math.min(connectTimeoutMs, limitMs));
     }
 
     @Override
     public String toString() {
-        return (tls ? "rediss://" : "redis://") + host + ":" + port + "/" + database;
+        String hosts = endpoints.stream().map(Endpoint::toString).collect(Collectors.joining(","));
+        return switch (topology) {
+            case STANDALONE -> (tls ? "rediss://" : "redis://") + hosts + "/" + database;
+            case CLUSTER -> (tls ? "rediss://" : "redis://") + hosts + " (cluster)";
+            case SENTINEL -> (tls ? "rediss-sentinel://" : "redis-sentinel://") + hosts + "/" + database + "#"
+                    + sentinelMaster;
+        };
     }
 }

@@ -1,10 +1,19 @@
 -- Records the next Kafka offset to apply per topic-partition, after the data it covers, but only on the Redis
--- server (run_id) whose data the sink has checked. A restarted or restored server refuses, so the sink rewinds
--- instead of claiming data that server may have lost.
--- KEYS[1] offsets hash; ARGV[1] expected run_id; ARGV[2 ..] field/offset pairs.
+-- server whose data the sink has checked: its fence is its run_id (a restart changes it) and its replication ID (a
+-- promotion changes it). A restarted, restored or newly promoted server refuses, so the sink rewinds instead of
+-- claiming data that server may have lost. Each offset is stored with the fence of the server that took it, and the
+-- hash's field 'fence' names the server that wrote it last: a copy that a server holds from its predecessor shows it.
+-- KEYS[1] offsets hash; ARGV[1] expected fence; ARGV[2 ..] field/offset pairs.
 local runId = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')
-if runId ~= ARGV[1] then
-  return redis.error_reply('RUNID_CHANGED Redis run_id is ' .. tostring(runId) .. ', expected ' .. ARGV[1])
+local replId = string.match(redis.call('INFO', 'replication'), 'master_replid:(%w+)')
+local fence = tostring(runId) .. ':' .. tostring(replId)
+if fence ~= ARGV[1] then
+  return redis.error_reply('RUNID_CHANGED Redis is ' .. fence .. ', expected ' .. ARGV[1])
 end
-if #ARGV > 1 then redis.call('HSET', KEYS[1], unpack(ARGV, 2)) end
+local fields = {'fence', fence}
+for i = 2, #ARGV, 2 do
+  fields[#fields + 1] = ARGV[i]
+  fields[#fields + 1] = ARGV[i + 1] .. ' ' .. fence
+end
+redis.call('HSET', KEYS[1], unpack(fields))
 return 1

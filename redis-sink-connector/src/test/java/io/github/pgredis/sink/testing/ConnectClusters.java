@@ -1,10 +1,21 @@
 package io.github.pgredis.sink.testing;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffsets;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
@@ -95,5 +106,38 @@ public final class ConnectClusters {
             sum += ((Number) offset.offset().get("kafka_offset")).longValue();
         }
         return sum;
+    }
+
+    /** Records the connector's sink tasks in this JVM have consumed, from their consumers' metrics. */
+    public static long recordsConsumed(String connector) {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            double total = 0;
+            for (ObjectName name : server.queryNames(new ObjectName("kafka.consumer:type=consumer-fetch-manager-metrics,"
+                    + "client-id=connector-consumer-" + connector + "-*"), null)) {
+                total += (Double) server.getAttribute(name, "records-consumed-total");
+            }
+            return (long) total;
+        } catch (JMException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The records the topic holds: the sum of its partitions' end offsets (nothing is deleted in a test). */
+    public static long topicRecords(EmbeddedConnectCluster connect, String topic) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", connect.kafka().bootstrapServers()))) {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            return admin.listOffsets(latest).all().get().values().stream()
+                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
