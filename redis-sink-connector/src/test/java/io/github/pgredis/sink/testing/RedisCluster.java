@@ -129,6 +129,24 @@ public final class RedisCluster implements AutoCloseable {
         awaitHealthy();
     }
 
+    /**
+     * Starts a killed node again, as an orchestrator would: it rejoins with its node id (nodes.conf) as a replica of
+     * the master that took its place, and syncs from it.
+     */
+    public void rejoin(RedisServer killed, RedisServer master) {
+        killed.restart();
+        ConnectClusters.await(java.time.Duration.ofSeconds(60), "port " + killed.port() + " replicating again",
+                () -> {
+                    try {
+                        return master.commands().info("replication").contains("connected_slaves:1")
+                                && killed.commands().info("replication").contains("master_link_status:up");
+                    } catch (RuntimeException notYet) {
+                        return false;
+                    }
+                });
+        awaitHealthy();
+    }
+
     /** Moves {@code slots} slots, with their keys, from one master to another (redis-cli --cluster reshard). */
     public void reshard(RedisServer from, RedisServer to, int slots) {
         redisCli(List.of("redis-cli", "--cluster", "reshard", "127.0.0.1:" + from.port(), "--cluster-from",

@@ -25,6 +25,7 @@ public final class RedisServer implements AutoCloseable {
     private final List<String> extraArgs;
     private final TlsFiles tls;
     private final boolean clientCertificates;
+    private Path sentinelConfig;
     private Process process;
     private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
@@ -101,6 +102,32 @@ public final class RedisServer implements AutoCloseable {
         return start(List.of("--save", "", "--appendonly", "no"), true, true);
     }
 
+    /** Starts a server that replicates the master. */
+    public static RedisServer startReplicaOf(RedisServer master) {
+        return start(List.of("--save", "", "--appendonly", "no", "--replicaof", "127.0.0.1",
+                Integer.toString(master.port())));
+    }
+
+    /**
+     * Starts a Sentinel that watches the master under {@code name}: a quorum of 2, down after 1 s without a reply.
+     */
+    public static RedisServer startSentinel(RedisServer master, String name) {
+        try {
+            int port = FreePorts.next();
+            Path dir = ServerDirectories.create("sentinel-" + port + "-");
+            RedisServer sentinel = new RedisServer(port, dir, List.of(), null, false);
+            sentinel.sentinelConfig = dir.resolve("sentinel.conf");
+            Files.writeString(sentinel.sentinelConfig, "sentinel monitor " + name + " 127.0.0.1 " + master.port()
+                    + " 2\nsentinel down-after-milliseconds " + name + " 1000\nsentinel failover-timeout " + name
+                    + " 10000\n");
+            sentinel.launch();
+            Runtime.getRuntime().addShutdownHook(new Thread(sentinel::close));
+            return sentinel;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start a sentinel", e);
+        }
+    }
+
     private static RedisServer start(List<String> extraArgs, boolean withTls, boolean clientCertificates) {
         try {
             int port = FreePorts.next();
@@ -116,8 +143,12 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        List<String> command = new ArrayList<>(List.of("redis-server", "--bind", "127.0.0.1", "--dir",
-                dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
+        List<String> command = new ArrayList<>(List.of("redis-server"));
+        if (sentinelConfig != null) {
+            command.addAll(List.of(sentinelConfig.toString(), "--sentinel"));
+        }
+        command.addAll(List.of("--bind", "127.0.0.1", "--dir", dir.toString(), "--logfile",
+                dir.resolve("redis.log").toString()));
         if (tls == null) {
             command.addAll(List.of("--port", Integer.toString(port)));
         } else {
