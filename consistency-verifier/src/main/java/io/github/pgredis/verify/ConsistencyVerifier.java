@@ -25,12 +25,8 @@ import io.github.pgredis.sink.apply.WriteMode;
 import io.github.pgredis.sink.mapping.KeyTemplate;
 import io.github.pgredis.sink.mapping.RenderedRow;
 import io.github.pgredis.sink.mapping.RowRenderer;
-import io.github.pgredis.sink.redis.KeyPatterns;
 import io.github.pgredis.sink.redis.RedisConnection;
-import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
@@ -39,6 +35,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
  */
 public final class ConsistencyVerifier {
     private static final int PIPELINE = 1_000;
+    private static final long REPLY_TIMEOUT_MS = 30_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -77,13 +74,13 @@ public final class ConsistencyVerifier {
         TableReader reader = new TableReader(postgres, topicPrefix);
         List<TableReport> reports = new ArrayList<>();
         for (PostgresRows.Table table : reader.tables(tableNames)) {
-            reports.add(verifyTable(reader, table, redis.commands()));
+            reports.add(verifyTable(reader, table, redis));
         }
         return reports;
     }
 
     private TableReport verifyTable(TableReader reader, PostgresRows.Table table,
-            RedisClusterAsyncCommands<String, String> redis) throws SQLException {
+            RedisConnection redis) throws SQLException {
         TableSettings settings = sink.table(table.schema(), table.name());
         KeyTemplate template = settings.keyTemplate();
         Map<String, RenderedRow> expected = new LinkedHashMap<>();
@@ -96,10 +93,10 @@ public final class ConsistencyVerifier {
             expected.put(template.render(event), settings.columns().apply(renderer.render(event)));
             rows[0]++;
             if (expected.size() >= PIPELINE) {
-                compare(expected, redis, missing, different, seen);
+                compare(expected, redis.commands(), missing, different, seen);
             }
         });
-        compare(expected, redis, missing, different, seen);
+        compare(expected, redis.commands(), missing, different, seen);
         String prefix = template.tablePrefix(decoder.decode(reader.emptyRecord(table, rowSchema)));
         List<String> extra = prefix == null ? List.of() : extraKeys(prefix, seen, redis);
         boolean replica = settings.writeMode() == WriteMode.UPSERT && settings.ttlMs() == 0;
@@ -160,26 +157,17 @@ public final class ConsistencyVerifier {
     }
 
     /** Keys with the table's prefix that no row of the table accounts for. */
-    private static List<String> extraKeys(String prefix, Set<String> seen, RedisClusterAsyncCommands<String, String> redis) {
+    private static List<String> extraKeys(String prefix, Set<String> seen, RedisConnection redis) {
         List<String> extra = new ArrayList<>();
-        ScanArgs match = ScanArgs.Builder.matches(KeyPatterns.startingWith(prefix)).limit(PIPELINE);
-        ScanCursor cursor = ScanCursor.INITIAL;
-        do {
-            KeyScanCursor<String> page = await(redis.scan(cursor, match));
-            for (String key : page.getKeys()) {
-                if (!seen.contains(key)) {
-                    extra.add(key);
-                }
-            }
-            cursor = page;
-        } while (!cursor.isFinished());
+        redis.scan(prefix, PIPELINE, REPLY_TIMEOUT_MS, page -> page.stream().filter(key -> !seen.contains(key))
+                .forEach(extra::add));
         extra.sort(null);
         return extra;
     }
 
     private static <T> T await(RedisFuture<T> future) {
         try {
-            return future.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            return future.get(REPLY_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("Redis did not answer: " + e.getMessage(), e);
         }

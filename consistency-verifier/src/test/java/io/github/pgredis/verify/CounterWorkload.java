@@ -40,6 +40,11 @@ final class CounterWorkload {
     void connect(EmbeddedConnectCluster connect, Map<String, String> redis, Map<String, String> sinkSettings) {
         connect.kafka().createTopic(TOPIC, 6);
         connect.configureConnector("pg-source", postgres.debeziumConfig("pg", "public." + TABLE));
+        configureSink(connect, redis, sinkSettings);
+    }
+
+    /** Creates or reconfigures the sink alone: three tasks, with the given additions to its configuration. */
+    void configureSink(EmbeddedConnectCluster connect, Map<String, String> redis, Map<String, String> sinkSettings) {
         Map<String, String> sink = ConnectClusters.sinkConfig(redis.get(RedisSinkConfig.REDIS_URI));
         sink.putAll(redis);
         sink.put("tasks.max", "3");

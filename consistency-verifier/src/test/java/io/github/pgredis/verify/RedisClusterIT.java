@@ -81,23 +81,36 @@ class RedisClusterIT {
         // without WAIT, a master acknowledges writes its replica may never get
         Map<String, String> noWait = new HashMap<>(sink);
         noWait.remove(RedisSinkConfig.REDIS_WAIT_REPLICAS);
-        workload.connect(connect, redis, noWait);
+        workload.configureSink(connect, redis, noWait);
+        ConnectClusters.await(WAIT, "the sink's tasks running without WAIT", () -> connect.taskConfigs("redis-sink")
+                .stream().noneMatch(task -> task.config().containsKey(RedisSinkConfig.REDIS_WAIT_REPLICAS))
+                && connect.connectorStatus("redis-sink").tasks().stream()
+                        .allMatch(task -> task.state().equals("RUNNING")));
         String key = CounterWorkload.rowKey(ROWS);
         RedisServer master = cluster.masters().stream().filter(node -> node.port()
                 == cluster.ownerOf(SlotHash.getSlot(key))).findFirst().orElseThrow();
         RedisServer replica = cluster.replicaOf(master);
-        String before = master.commands().hget(key, "counter");
+        // the replica stops reading; once its backlog passes 64 kB the master drops it, and what the master takes
+        // from then on never reaches it (a stopped process still has the kernel's socket buffers, so the drop matters)
+        master.commands().configSet("client-output-buffer-limit", "replica 65536 0 0");
         replica.pause();
+        for (int round = 0; round < 20 && master.commands().info("replication").contains("connected_slaves:1");
+                round++) {
+            postgres.execute("UPDATE " + CounterWorkload.TABLE + " SET counter = counter + 1");
+            ConnectClusters.await(WAIT, "the update applied", () -> workload.inSync(redis));
+        }
+        assertThat(master.commands().info("replication")).as("the master dropped its stopped replica")
+                .contains("connected_slaves:0");
         postgres.execute("UPDATE " + CounterWorkload.TABLE + " SET counter = counter + 1000, note = 'lost'");
-        ConnectClusters.await(WAIT, "the update applied on the masters", () -> workload.inSync(redis));
-        String applied = master.commands().hget(key, "counter");
+        ConnectClusters.await(WAIT, "the last update applied on the masters", () -> workload.inSync(redis));
+        long acknowledged = Long.parseLong(master.commands().hget(key, "counter"));
         long reappliedBefore = reapplied();
         master.kill();
         replica.resume();
         cluster.awaitPromoted(replica);
         long promotedAt = System.nanoTime();
-        assertThat(replica.commands().hget(key, "counter")).as("the promoted replica lacks the update its master "
-                + "acknowledged (" + before + " -> " + applied + ")").isEqualTo(before);
+        assertThat(Long.parseLong(replica.commands().hget(key, "counter"))).as("the promoted replica lacks the "
+                + "last update its master acknowledged").isLessThanOrEqualTo(acknowledged - 1000);
         ConnectClusters.await(WAIT, "Redis equal to the table again", () -> workload.inSync(redis));
         System.out.printf("RESULT cluster_lossy_failover converged_ms=%d reapplied=%d%n",
                 (System.nanoTime() - promotedAt) / 1_000_000, reapplied() - reappliedBefore);

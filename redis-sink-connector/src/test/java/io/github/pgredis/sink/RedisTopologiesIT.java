@@ -15,6 +15,7 @@ import io.github.pgredis.sink.redis.AclProbe;
 import io.github.pgredis.sink.redis.RedisSession;
 import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.testing.RedisCluster;
+import io.github.pgredis.sink.testing.RedisServer;
 
 /** The sink's session and validation on a real Redis Cluster and a real Sentinel set. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -47,6 +48,21 @@ class RedisTopologiesIT {
         props.put(RedisSinkConfig.REDIS_PASSWORD, "wrong");
         assertThat(errors(new RedisSinkConnector().validate(props))).singleElement().asString()
                 .startsWith(RedisSinkConfig.REDIS_PASSWORD + ": Cannot use Redis at " + cluster.uri() + " (cluster)");
+    }
+
+    @Test
+    void aSessionOpensWhileAKilledMasterIsStillASeed() {
+        RedisSinkConfig config = new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_URI, cluster.uri(),
+                RedisSinkConfig.REDIS_TOPOLOGY, "cluster"));
+        RedisServer victim = cluster.masters().get(0);
+        RedisServer heir = cluster.replicaOf(victim);
+        victim.kill();
+        cluster.awaitPromoted(heir);
+        try (RedisSession session = RedisSession.open(config.redisSettings())) {
+            assertThat(session.fences()).hasSize(3);
+        } finally {
+            cluster.rejoin(victim, heir);
+        }
     }
 
     private static List<String> errors(Config config) {

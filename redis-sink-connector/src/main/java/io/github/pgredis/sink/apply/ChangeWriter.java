@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 import io.github.pgredis.sink.errors.RedisFailure;
 import io.github.pgredis.sink.event.ChangeVersion;
 import io.github.pgredis.sink.mapping.ValueFormat;
-import io.github.pgredis.sink.redis.KeyPatterns;
+import io.github.pgredis.sink.redis.RedisConnection;
 import io.github.pgredis.sink.redis.LuaScript;
 import io.github.pgredis.sink.redis.RedisSession;
 import io.github.pgredis.sink.redis.InternalKeys;
@@ -18,7 +18,6 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.XAddArgs;
 
@@ -242,18 +241,12 @@ public final class ChangeWriter {
     }
 
     private static void scan(RedisSession session, String keyPrefix, Consumer<List<String>> page) {
-        ScanCursor cursor = ScanCursor.INITIAL;
-        do {
-            KeyScanCursor<String> found = scanPage(session, keyPrefix, cursor);
-            page.accept(found.getKeys());
-            cursor = found;
-        } while (!cursor.isFinished());
+        session.connection().scan(keyPrefix, SCAN_PAGE, session.timeoutMs(), page);
     }
 
-    /** One SCAN page of the keys that start with {@code keyPrefix}, from {@code cursor}. */
+    /** One SCAN page of the keys that start with {@code keyPrefix}, from {@code cursor} (not in a Cluster). */
     private static KeyScanCursor<String> scanPage(RedisSession session, String keyPrefix, ScanCursor cursor) {
-        ScanArgs match = ScanArgs.Builder.matches(KeyPatterns.startingWith(keyPrefix)).limit(SCAN_PAGE);
-        return session.execute(session.commands().scan(cursor, match));
+        return session.execute(RedisConnection.scanPage(session.masters().get(0), keyPrefix, cursor, SCAN_PAGE));
     }
 
     private void deleteRows(RedisSession session, List<String> keys, ChangeVersion version, long offset) {

@@ -188,11 +188,16 @@ public final class ChangeSink {
         for (TopicPartition partition : pendingRewind) {
             seek.put(partition, stored.getOrDefault(partition, 0L));
         }
+        long reapplied = 0;
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> counted : ledger.committable(seek.keySet()).entrySet()) {
+            reapplied += Math.max(0, counted.getValue().offset() - seek.get(counted.getKey()));
+        }
         ledger.rewound(seek);
         pipeline.dropPartitions(seek.keySet());
         context.offset(seek);
         pendingRewind.clear();
-        log.info("Positioned {} partitions at the offsets Redis holds: {}", seek.size(), seek);
+        log.info("Positioned {} partitions at the offsets Redis holds ({} changes counted as applied before are "
+                + "applied again): {}", seek.size(), reapplied, seek);
         return seek.keySet();
     }
 

@@ -81,9 +81,11 @@ public final class AclProbe {
             probes.put("xinfo|stream", redis.xinfoStream(stream));
         }
         if (waitsForReplicas) {
-            probes.put("wait", redis.waitForReplication(0, 1));
+            // on a master's own connection: in a Cluster a command without a key goes to any node, a replica too
+            probes.put("wait", session.masters().get(0).commands().waitForReplication(0, 1));
         }
-        probes.put("scan", redis.scan(ScanCursor.INITIAL, ScanArgs.Builder.matches(base + "*").limit(1)));
+        probes.put("scan", session.masters().get(0).commands().scan(ScanCursor.INITIAL,
+                ScanArgs.Builder.matches(base + "*").limit(1)));
         probes.put("evalsha", LuaScript.RECONCILE_ROW.call(redis, new String[] {string, base + ":v"}, "0", "1"));
         probes.put("del", redis.del(string, hash, stream));
         session.flush();

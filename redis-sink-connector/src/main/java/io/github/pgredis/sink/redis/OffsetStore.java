@@ -12,10 +12,7 @@ import java.util.Set;
 
 import org.apache.kafka.common.TopicPartition;
 
-import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.cluster.SlotHash;
 
 /**
@@ -208,13 +205,7 @@ public final class OffsetStore {
             return List.of(key());
         }
         List<String> keys = new ArrayList<>();
-        ScanArgs match = ScanArgs.Builder.matches(KeyPatterns.startingWith(copyKeyPrefix())).limit(500);
-        ScanCursor cursor = ScanCursor.INITIAL;
-        do {
-            KeyScanCursor<String> page = session.execute(master.commands().scan(cursor, match));
-            keys.addAll(page.getKeys());
-            cursor = page;
-        } while (!cursor.isFinished());
+        session.connection().scan(master, copyKeyPrefix(), 500, session.timeoutMs(), keys::addAll);
         return keys;
     }
 }

@@ -6,8 +6,13 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -48,7 +53,11 @@ public final class RedisConnection implements AutoCloseable {
             RedisClusterClient client = RedisClients.createCluster(settings);
             try {
                 StatefulRedisClusterConnection<String, String> cluster = client.connect();
-                return new RedisConnection(client, cluster, cluster.async(), cluster);
+                RedisConnection connection = new RedisConnection(client, cluster, cluster.async(), cluster);
+                // connected to every master now: commands to a node whose connection is still being made would be
+                // rejected (commands fail fast while disconnected)
+                connection.masters();
+                return connection;
             } catch (RuntimeException e) {
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
                 throw e;
@@ -113,6 +122,35 @@ public final class RedisConnection implements AutoCloseable {
         }
         RedisNodeDescription owner = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
         return owner instanceof RedisClusterNode node ? node.getNodeId() : null;
+    }
+
+    /**
+     * Hands every page of the keys that start with {@code keyPrefix} to {@code page}, master by master: in a Cluster
+     * Lettuce's own SCAN also visits failed masters, which answer nothing.
+     */
+    public void scan(String keyPrefix, int pageSize, long timeoutMs, Consumer<List<String>> page) {
+        for (Master master : masters()) {
+            scan(master, keyPrefix, pageSize, timeoutMs, page);
+        }
+    }
+
+    /** {@link #scan(String, int, long, Consumer)} on one master. */
+    public void scan(Master master, String keyPrefix, int pageSize, long timeoutMs, Consumer<List<String>> page) {
+        ScanCursor cursor = ScanCursor.INITIAL;
+        do {
+            RedisFuture<KeyScanCursor<String>> reply = scanPage(master, keyPrefix, cursor, pageSize);
+            flushCommands();
+            KeyScanCursor<String> found = RedisSession.await(reply, timeoutMs);
+            page.accept(found.getKeys());
+            cursor = found;
+        } while (!cursor.isFinished());
+    }
+
+    /** Queues one SCAN page of the master's keys that start with {@code keyPrefix}, from {@code cursor}. */
+    public static RedisFuture<KeyScanCursor<String>> scanPage(Master master, String keyPrefix, ScanCursor cursor,
+            int pageSize) {
+        return master.commands().scan(cursor, ScanArgs.Builder.matches(KeyPatterns.startingWith(keyPrefix))
+                .limit(pageSize));
     }
 
     /** Reads the Cluster's topology now, instead of at the next periodic or adaptive refresh. */

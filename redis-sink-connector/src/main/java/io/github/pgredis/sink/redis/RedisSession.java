@@ -108,10 +108,17 @@ public final class RedisSession implements AutoCloseable {
         nodesSeen.addAll(connection.nodeIds());
     }
 
+    /**
+     * Loads the scripts on every master, not on replicas: a stalled replica must not hold up the sink, and a
+     * promoted one that lacks them answers NOSCRIPT, which loads them again.
+     */
     public void loadScripts() {
         List<RedisFuture<String>> loads = new ArrayList<>();
-        for (LuaScript script : List.of(LuaScript.APPLY_CHANGE, LuaScript.RECORD_OFFSETS, LuaScript.RECONCILE_ROW)) {
-            loads.add(commands().scriptLoad(script.source()));
+        for (RedisConnection.Master master : connection.masters()) {
+            for (LuaScript script : List.of(LuaScript.APPLY_CHANGE, LuaScript.RECORD_OFFSETS,
+                    LuaScript.RECONCILE_ROW)) {
+                loads.add(master.commands().scriptLoad(script.source()));
+            }
         }
         flush();
         loads.forEach(load -> await(load, timeoutMs));
