@@ -125,6 +125,17 @@ public final class RedisSinkConfig extends AbstractConfig {
             + "certificate and its key, for a server that asks for one (tls-auth-clients yes or optional): mutual "
             + "TLS. Empty: no client certificate.";
 
+    public static final String REDIS_TLS_CERTIFICATE_PATH = "redis.tls.certificate.path";
+    private static final String REDIS_TLS_CERTIFICATE_PATH_DISPLAY = "TLS client certificate (PEM)";
+    private static final String REDIS_TLS_CERTIFICATE_PATH_DOC = "PEM file with the sink's client certificate (and "
+            + "any intermediate certificates), with redis.tls.key.path: mutual TLS from PEM files instead of a "
+            + "keystore. Empty: none.";
+
+    public static final String REDIS_TLS_KEY_PATH = "redis.tls.key.path";
+    private static final String REDIS_TLS_KEY_PATH_DISPLAY = "TLS client key (PEM)";
+    private static final String REDIS_TLS_KEY_PATH_DOC = "PEM file with the unencrypted PKCS#8 private key of "
+            + "redis.tls.certificate.path (BEGIN PRIVATE KEY; openssl pkcs8 -topk8 -nocrypt converts others).";
+
     public static final String REDIS_TLS_KEYSTORE_PASSWORD = "redis.tls.keystore.password";
     private static final String REDIS_TLS_KEYSTORE_PASSWORD_DISPLAY = "TLS client keystore password";
     private static final String REDIS_TLS_KEYSTORE_PASSWORD_DOC = "Password of the client keystore and of its key.";
@@ -415,13 +426,35 @@ public final class RedisSinkConfig extends AbstractConfig {
                     + getLong(REDIS_TIMEOUT_MS) + ": WAIT holds the connection until it answers, and a batch's "
                     + "WAIT may queue behind the one before"));
         }
-        String keystore = getString(REDIS_TLS_KEYSTORE_PATH);
-        if (!keystore.isBlank()) {
-            if (redisSettings != null && !redisSettings.tls()) {
-                problems.add(new Problem(REDIS_TLS_KEYSTORE_PATH, "a client certificate needs TLS: use rediss:// or "
-                        + REDIS_TLS_ENABLED + "=true"));
-            } else if (!Files.isReadable(Path.of(keystore))) {
-                problems.add(new Problem(REDIS_TLS_KEYSTORE_PATH, "no readable file at " + keystore));
+        checkClientCertificate();
+    }
+
+    /** A client certificate comes from a keystore or from a PEM pair, needs TLS, and its files must be readable. */
+    private void checkClientCertificate() {
+        String certificate = getString(REDIS_TLS_CERTIFICATE_PATH);
+        String key = getString(REDIS_TLS_KEY_PATH);
+        if (!getString(REDIS_TLS_KEYSTORE_PATH).isBlank() && !(certificate + key).isBlank()) {
+            problems.add(new Problem(REDIS_TLS_CERTIFICATE_PATH, "the client certificate comes from "
+                    + REDIS_TLS_KEYSTORE_PATH + " or from " + REDIS_TLS_CERTIFICATE_PATH + " and " + REDIS_TLS_KEY_PATH
+                    + ", not both"));
+            return;
+        }
+        if (certificate.isBlank() != key.isBlank()) {
+            String missing = certificate.isBlank() ? REDIS_TLS_CERTIFICATE_PATH : REDIS_TLS_KEY_PATH;
+            problems.add(new Problem(missing, "a PEM client certificate needs both " + REDIS_TLS_CERTIFICATE_PATH
+                    + " and " + REDIS_TLS_KEY_PATH));
+            return;
+        }
+        for (String file : List.of(REDIS_TLS_KEYSTORE_PATH, REDIS_TLS_CERTIFICATE_PATH, REDIS_TLS_KEY_PATH)) {
+            String path = getString(file);
+            if (path.isBlank()) {
+                continue;
+            }
+            if (redisSettings != null && !redisSettings.tls().enabled()) {
+                problems.add(new Problem(file, "a client certificate needs TLS: use rediss:// or " + REDIS_TLS_ENABLED
+                        + "=true"));
+            } else if (!Files.isReadable(Path.of(path))) {
+                problems.add(new Problem(file, "no readable file at " + path));
             }
         }
     }
@@ -569,11 +602,12 @@ public final class RedisSinkConfig extends AbstractConfig {
         Password password = getPassword(REDIS_PASSWORD);
         Password truststorePassword = getPassword(REDIS_TLS_TRUSTSTORE_PASSWORD);
         Password keystorePassword = getPassword(REDIS_TLS_KEYSTORE_PASSWORD);
-        return new RedisSettings(topology, endpoints, topology == Topology.SENTINEL ? master : null, database,
-                getBoolean(REDIS_TLS_ENABLED) || scheme.startsWith("rediss"),
+        RedisSettings.Tls tls = new RedisSettings.Tls(getBoolean(REDIS_TLS_ENABLED) || scheme.startsWith("rediss"),
                 EnumValidator.parse(TlsVerifyMode.class, getString(REDIS_TLS_VERIFY_MODE)),
                 getString(REDIS_TLS_TRUSTSTORE_PATH), truststorePassword == null ? null : truststorePassword.value(),
                 getString(REDIS_TLS_KEYSTORE_PATH), keystorePassword == null ? null : keystorePassword.value(),
+                getString(REDIS_TLS_CERTIFICATE_PATH), getString(REDIS_TLS_KEY_PATH));
+        return new RedisSettings(topology, endpoints, topology == Topology.SENTINEL ? master : null, database, tls,
                 getString(REDIS_USERNAME), password == null ? null : password.value(), getLong(REDIS_TIMEOUT_MS),
                 getLong(REDIS_CONNECT_TIMEOUT_MS));
     }
@@ -704,6 +738,10 @@ public final class RedisSinkConfig extends AbstractConfig {
                 GROUP_CONNECTION, ++order, Width.LONG, REDIS_TLS_KEYSTORE_PATH_DISPLAY);
         def.define(REDIS_TLS_KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW, REDIS_TLS_KEYSTORE_PASSWORD_DOC,
                 GROUP_CONNECTION, ++order, Width.MEDIUM, REDIS_TLS_KEYSTORE_PASSWORD_DISPLAY);
+        def.define(REDIS_TLS_CERTIFICATE_PATH, Type.STRING, "", Importance.LOW, REDIS_TLS_CERTIFICATE_PATH_DOC,
+                GROUP_CONNECTION, ++order, Width.LONG, REDIS_TLS_CERTIFICATE_PATH_DISPLAY);
+        def.define(REDIS_TLS_KEY_PATH, Type.STRING, "", Importance.LOW, REDIS_TLS_KEY_PATH_DOC, GROUP_CONNECTION,
+                ++order, Width.LONG, REDIS_TLS_KEY_PATH_DISPLAY);
         def.define(REDIS_TIMEOUT_MS, Type.LONG, REDIS_TIMEOUT_MS_DEFAULT, Range.atLeast(1), Importance.LOW,
                 REDIS_TIMEOUT_MS_DOC, GROUP_CONNECTION, ++order, Width.SHORT, REDIS_TIMEOUT_MS_DISPLAY);
         def.define(REDIS_CONNECT_TIMEOUT_MS, Type.LONG, REDIS_CONNECT_TIMEOUT_MS_DEFAULT, Range.atLeast(1),

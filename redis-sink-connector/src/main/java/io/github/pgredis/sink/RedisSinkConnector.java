@@ -1,5 +1,7 @@
 package io.github.pgredis.sink;
 
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -95,7 +97,10 @@ public class RedisSinkConnector extends SinkConnector {
                 return entry;
             }).addErrorMessage(problem.message());
         }
-        if (config.redisSettings() != null) {
+        // Redis is reached only with connection settings that hold together: a failure then is Redis's to report
+        boolean connectionSettingsWrong = config.problems().stream()
+                .anyMatch(problem -> problem.key().startsWith("redis."));
+        if (config.redisSettings() != null && !connectionSettingsWrong) {
             checkRedis(config.redisSettings().withTimeoutsAtMost(VALIDATE_REDIS_TIMEOUT_MS), config, values);
         }
         return result;
@@ -116,7 +121,7 @@ public class RedisSinkConnector extends SinkConnector {
             values.get(RedisSinkConfig.REDIS_URI).addErrorMessage("Cannot use Redis at " + settings + ": no answer "
                     + "within " + VALIDATE_REDIS_TIMEOUT_MS + " ms");
         } catch (ExecutionException e) {
-            String message = rootMessage(e.getCause());
+            String message = describe(e.getCause());
             values.get(keyAtFault(e.getCause(), message, settings)).addErrorMessage("Cannot use Redis at " + settings
                     + ": " + message);
         } catch (InterruptedException e) {
@@ -136,7 +141,11 @@ public class RedisSinkConnector extends SinkConnector {
                         || tlsFailure.contains("unknown_ca") || tlsFailure.contains("decrypt_error"))) {
                     return RedisSinkConfig.REDIS_TLS_KEYSTORE_PATH;
                 }
-                return settings.truststorePath().isBlank() ? RedisSinkConfig.REDIS_TLS_ENABLED
+                if (tlsFailure.contains("No subject alternative") || tlsFailure.contains("No name matching")) {
+                    // the certificate is not for the host the URI names: another host, or verify mode ca
+                    return RedisSinkConfig.REDIS_TLS_VERIFY_MODE;
+                }
+                return settings.tls().truststorePath().isBlank() ? RedisSinkConfig.REDIS_TLS_ENABLED
                         : RedisSinkConfig.REDIS_TLS_TRUSTSTORE_PATH;
             }
         }
@@ -147,6 +156,19 @@ public class RedisSinkConnector extends SinkConnector {
             return RedisSinkConfig.REDIS_PASSWORD;
         }
         return RedisSinkConfig.REDIS_URI;
+    }
+
+    /** The root cause's message, said plainly where the JDK's is terse (an expired certificate: "NotAfter: ..."). */
+    private static String describe(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof CertificateExpiredException) {
+                return "the server's certificate has expired (" + t.getMessage() + ")";
+            }
+            if (t instanceof CertificateNotYetValidException) {
+                return "the server's certificate is not valid yet (" + t.getMessage() + ")";
+            }
+        }
+        return rootMessage(failure);
     }
 
     private static String rootMessage(Throwable failure) {

@@ -205,7 +205,7 @@ class RedisSinkConfigTest {
         RedisSinkConfig config = new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_URI, "rediss://h:6380/2",
                 RedisSinkConfig.REDIS_PASSWORD, "secret"));
 
-        assertThat(config.redisSettings().tls()).isTrue();
+        assertThat(config.redisSettings().tls().enabled()).isTrue();
         assertThat(config.redisSettings().database()).isEqualTo(2);
         assertThat(config.redisSettings().password()).isEqualTo("secret");
         assertThat(config.redisSettings()).hasToString("rediss://h:6380/2");
@@ -218,7 +218,7 @@ class RedisSinkConfigTest {
         assertThat(cluster.topology()).isEqualTo(Topology.CLUSTER);
         assertThat(cluster.endpoints()).containsExactly(new RedisSettings.Endpoint("n1", 7000),
                 new RedisSettings.Endpoint("n2", 6379), new RedisSettings.Endpoint("::1", 7002));
-        assertThat(cluster.tls()).isTrue();
+        assertThat(cluster.tls().enabled()).isTrue();
 
         RedisSettings sentinel = new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_TOPOLOGY, "sentinel",
                 RedisSinkConfig.REDIS_URI, "redis-sentinel://s1:5000,s2/3#cache")).redisSettings();

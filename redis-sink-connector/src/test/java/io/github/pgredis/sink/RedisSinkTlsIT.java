@@ -109,6 +109,58 @@ class RedisSinkTlsIT {
         }
     }
 
+    @Test
+    void mutualTlsTakesTheClientCertificateFromPemFiles() {
+        try (RedisServer mutual = RedisServer.startMutualTls()) {
+            Map<String, String> config = config();
+            config.put(RedisSinkConfig.REDIS_URI, mutual.uri());
+            config.put(RedisSinkConfig.REDIS_TLS_TRUSTSTORE_PATH, mutual.tls().truststore().toString());
+            config.put(RedisSinkConfig.REDIS_TLS_CERTIFICATE_PATH, mutual.tls().clientCertificate().toString());
+            config.put(RedisSinkConfig.REDIS_TLS_KEY_PATH, mutual.tls().clientKey().toString());
+            assertThat(errors(config)).isEmpty();
+
+            Map<String, String> halfPair = new HashMap<>(config);
+            halfPair.remove(RedisSinkConfig.REDIS_TLS_KEY_PATH);
+            assertThat(errors(halfPair)).containsOnlyKeys(RedisSinkConfig.REDIS_TLS_KEY_PATH);
+            Map<String, String> both = new HashMap<>(config);
+            both.put(RedisSinkConfig.REDIS_TLS_KEYSTORE_PATH, mutual.tls().clientKeystore().toString());
+            assertThat(errors(both)).containsOnlyKeys(RedisSinkConfig.REDIS_TLS_CERTIFICATE_PATH);
+
+            ChangeRecords users = ChangeRecords.users();
+            RedisSinkTask task = new RedisSinkTask();
+            task.initialize(new StubSinkTaskContext(config));
+            task.start(config);
+            try {
+                task.open(List.of(new TopicPartition(users.topic(), 0)));
+                putAndSettle(task, List.of(users.create(10, users.row("id", 1, "name", "pem"))));
+            } finally {
+                task.stop();
+            }
+            assertThat(mutual.commands().hgetall("public.users:1")).containsEntry("name", "pem");
+        }
+    }
+
+    @Test
+    void validateNamesTheKeyAtFaultForAnExpiredCertificateAndAWrongHostName() {
+        try (RedisServer expired = RedisServer.startTls("IP:127.0.0.1", -1);
+                RedisServer otherHost = RedisServer.startTls("DNS:cache.example.com", 2)) {
+            Map<String, String> config = config();
+            config.put(RedisSinkConfig.REDIS_URI, expired.uri());
+            config.put(RedisSinkConfig.REDIS_TLS_TRUSTSTORE_PATH, expired.tls().truststore().toString());
+            assertThat(errors(config)).containsOnlyKeys(RedisSinkConfig.REDIS_TLS_TRUSTSTORE_PATH);
+            assertThat(errors(config).get(RedisSinkConfig.REDIS_TLS_TRUSTSTORE_PATH)).singleElement().asString()
+                    .containsIgnoringCase("expired");
+
+            config.put(RedisSinkConfig.REDIS_URI, otherHost.uri());
+            config.put(RedisSinkConfig.REDIS_TLS_TRUSTSTORE_PATH, otherHost.tls().truststore().toString());
+            assertThat(errors(config)).containsOnlyKeys(RedisSinkConfig.REDIS_TLS_VERIFY_MODE);
+            assertThat(errors(config).get(RedisSinkConfig.REDIS_TLS_VERIFY_MODE)).singleElement().asString()
+                    .contains("127.0.0.1");
+            config.put(RedisSinkConfig.REDIS_TLS_VERIFY_MODE, "CA");
+            assertThat(errors(config)).as("verify mode ca checks the chain, not the host name").isEmpty();
+        }
+    }
+
     private static Map<String, List<String>> errors(Map<String, String> config) {
         Map<String, List<String>> errors = new HashMap<>();
         for (ConfigValue value : new RedisSinkConnector().validate(config).configValues()) {

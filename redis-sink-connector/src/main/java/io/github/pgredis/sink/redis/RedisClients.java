@@ -81,8 +81,8 @@ public final class RedisClients {
     }
 
     private static RedisURI.Builder secured(RedisURI.Builder builder, RedisSettings settings) {
-        if (settings.tls()) {
-            builder.withSsl(true).withVerifyPeer(switch (settings.tlsVerifyMode()) {
+        if (settings.tls().enabled()) {
+            builder.withSsl(true).withVerifyPeer(switch (settings.tls().verifyMode()) {
                 case FULL -> SslVerifyMode.FULL;
                 case CA -> SslVerifyMode.CA;
                 case NONE -> SslVerifyMode.NONE;
@@ -113,14 +113,17 @@ public final class RedisClients {
                         .keepAlive(true)
                         .build())
                 .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(settings.timeoutMs())));
-        if (settings.tls()) {
+        RedisSettings.Tls tls = settings.tls();
+        if (tls.enabled()) {
             SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider();
-            if (settings.truststorePath() != null && !settings.truststorePath().isBlank()) {
-                ssl.truststore(new File(settings.truststorePath()), settings.truststorePassword());
+            if (!tls.truststorePath().isBlank()) {
+                ssl.truststore(new File(tls.truststorePath()), tls.truststorePassword());
             }
-            if (settings.keystorePath() != null && !settings.keystorePath().isBlank()) {
-                String password = settings.keystorePassword() == null ? "" : settings.keystorePassword();
-                ssl.keystore(new File(settings.keystorePath()), password.toCharArray());
+            if (!tls.keystorePath().isBlank()) {
+                String password = tls.keystorePassword() == null ? "" : tls.keystorePassword();
+                ssl.keystore(new File(tls.keystorePath()), password.toCharArray());
+            } else if (!tls.certificatePath().isBlank()) {
+                ssl.keyManager(new File(tls.certificatePath()), new File(tls.keyPath()), null);
             }
             options.sslOptions(ssl.build());
         }

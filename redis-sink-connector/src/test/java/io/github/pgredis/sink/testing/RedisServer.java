@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -35,17 +36,27 @@ public final class RedisServer implements AutoCloseable {
      * certificate signed by it in a PKCS12 keystore (same password).
      */
     public record TlsFiles(Path caCert, Path serverCert, Path serverKey, Path truststore, String truststorePassword,
-            Path clientKeystore) {
+            Path clientKeystore, Path clientCertificate, Path clientKey) {
+        /** The server's certificate is for 127.0.0.1 and localhost, valid for two days. */
         public static TlsFiles create(Path dir) {
+            return create(dir, "IP:127.0.0.1,DNS:localhost", 2);
+        }
+
+        /**
+         * The server's certificate names {@code subjectAltNames} and is valid for {@code days} days from now: -1 makes
+         * it expired (it ended a day ago).
+         */
+        public static TlsFiles create(Path dir, String subjectAltNames, int days) {
             try {
                 Files.createDirectories(dir);
-                Files.writeString(dir.resolve("san.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+                Files.writeString(dir.resolve("san.cnf"), "subjectAltName=" + subjectAltNames + "\n");
                 run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
                         "ca.crt", "-days", "2", "-subj", "/CN=pgredis-test-ca");
                 run(dir, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out",
                         "server.csr", "-subj", "/CN=localhost");
                 run(dir, "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-                        "-CAcreateserial", "-out", "server.crt", "-days", "2", "-extfile", "san.cnf");
+                        "-CAcreateserial", "-out", "server.crt", "-days", Integer.toString(days), "-extfile",
+                        "san.cnf");
                 run(dir, "keytool", "-importcert", "-noprompt", "-alias", "ca", "-file", "ca.crt", "-keystore",
                         "truststore.p12", "-storetype", "PKCS12", "-storepass", "changeit");
                 run(dir, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "client.key", "-out",
@@ -55,7 +66,8 @@ public final class RedisServer implements AutoCloseable {
                 run(dir, "openssl", "pkcs12", "-export", "-in", "client.crt", "-inkey", "client.key", "-out",
                         "client.p12", "-passout", "pass:changeit");
                 return new TlsFiles(dir.resolve("ca.crt"), dir.resolve("server.crt"), dir.resolve("server.key"),
-                        dir.resolve("truststore.p12"), "changeit", dir.resolve("client.p12"));
+                        dir.resolve("truststore.p12"), "changeit", dir.resolve("client.p12"),
+                        dir.resolve("client.crt"), dir.resolve("client.key"));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -128,11 +140,22 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Starts a TLS server whose certificate names {@code subjectAltNames}, valid {@code days} days (see TlsFiles). */
+    public static RedisServer startTls(String subjectAltNames, int days) {
+        return start(List.of("--save", "", "--appendonly", "no"), dir -> TlsFiles.create(dir, subjectAltNames, days),
+                false);
+    }
+
     private static RedisServer start(List<String> extraArgs, boolean withTls, boolean clientCertificates) {
+        return start(extraArgs, withTls ? TlsFiles::create : null, clientCertificates);
+    }
+
+    private static RedisServer start(List<String> extraArgs, Function<Path, TlsFiles> tlsFiles,
+            boolean clientCertificates) {
         try {
             int port = FreePorts.next();
             Path dir = ServerDirectories.create("redis-" + port + "-");
-            TlsFiles tls = withTls ? TlsFiles.create(dir.resolve("tls")) : null;
+            TlsFiles tls = tlsFiles == null ? null : tlsFiles.apply(dir.resolve("tls"));
             RedisServer server = new RedisServer(port, dir, extraArgs, tls, clientCertificates);
             server.launch();
             Runtime.getRuntime().addShutdownHook(new Thread(server::close));
