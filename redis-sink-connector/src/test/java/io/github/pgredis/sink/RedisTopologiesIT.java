@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.Config;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -14,10 +15,14 @@ import org.junit.jupiter.api.TestInstance;
 import io.github.pgredis.sink.redis.AclProbe;
 import io.github.pgredis.sink.redis.RedisSession;
 import io.github.pgredis.sink.testing.ConnectClusters;
+import io.github.pgredis.sink.redis.RedisConnection;
+import io.github.pgredis.sink.testing.ChangeRecords;
 import io.github.pgredis.sink.testing.RedisCluster;
+import io.github.pgredis.sink.testing.RedisSentinels;
+import io.github.pgredis.sink.testing.StubSinkTaskContext;
 import io.github.pgredis.sink.testing.RedisServer;
 
-/** The sink's session and validation on a real Redis Cluster and a real Sentinel set. */
+/** The sink's session, validation and writes on real Redis Clusters and Sentinel sets, plain and TLS. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisTopologiesIT {
     private final RedisCluster cluster = RedisCluster.start(3);
@@ -62,6 +67,41 @@ class RedisTopologiesIT {
             assertThat(session.fences()).hasSize(3);
         } finally {
             cluster.rejoin(victim, heir);
+        }
+    }
+
+    @Test
+    void theSinkWritesToATlsClusterAndATlsSentinelSetWithFullVerification() {
+        try (RedisCluster tlsCluster = RedisCluster.start(3, true);
+                RedisSentinels tlsSentinels = RedisSentinels.start(1, true)) {
+            assertThat(writeThroughTask(tlsCluster.uri(), "cluster", tlsCluster.tls())).isEqualTo("over tls");
+            assertThat(writeThroughTask(tlsSentinels.uri(), "sentinel", tlsSentinels.tls())).isEqualTo("over tls");
+            assertThat(tlsSentinels.master().commands().hget("public.users:1", "name")).isEqualTo("over tls");
+        }
+    }
+
+    /** Validates a sink for the topology, writes one row through a task and reads it back with the sink's settings. */
+    private static String writeThroughTask(String uri, String topology, RedisServer.TlsFiles tls) {
+        Map<String, String> config = new HashMap<>();
+        config.put("name", "tls-" + topology);
+        config.put(RedisSinkConfig.REDIS_URI, uri);
+        config.put(RedisSinkConfig.REDIS_TOPOLOGY, topology);
+        config.put(RedisSinkConfig.REDIS_TLS_VERIFY_MODE, "FULL");
+        config.put(RedisSinkConfig.REDIS_TLS_TRUSTSTORE_PATH, tls.truststore().toString());
+        config.put(RedisSinkConfig.REDIS_TLS_TRUSTSTORE_PASSWORD, tls.truststorePassword());
+        assertThat(errors(new RedisSinkConnector().validate(config))).isEmpty();
+        ChangeRecords users = ChangeRecords.users();
+        RedisSinkTask task = new RedisSinkTask();
+        task.initialize(new StubSinkTaskContext(config));
+        task.start(config);
+        try {
+            task.open(List.of(new TopicPartition(users.topic(), 0)));
+            StubSinkTaskContext.putAndSettle(task, List.of(users.create(10, users.row("id", 1, "name", "over tls"))));
+        } finally {
+            task.stop();
+        }
+        try (RedisConnection connection = RedisConnection.open(new RedisSinkConfig(config).redisSettings())) {
+            return RedisSession.await(connection.commands().hget("public.users:1", "name"), 5_000);
         }
     }
 

@@ -20,21 +20,39 @@ public final class RedisCluster implements AutoCloseable {
     public static final int NODE_TIMEOUT_MS = 2_000;
 
     private final List<RedisServer> nodes;
+    private final RedisServer.TlsFiles tls;
+    private final Path tlsDir;
 
-    private RedisCluster(List<RedisServer> nodes) {
+    private RedisCluster(List<RedisServer> nodes, RedisServer.TlsFiles tls, Path tlsDir) {
         this.nodes = nodes;
+        this.tls = tls;
+        this.tlsDir = tlsDir;
     }
 
     /** Starts {@code masters} masters and as many replicas, and waits until every slot is served. */
     public static RedisCluster start(int masters) {
+        return start(masters, false);
+    }
+
+    /**
+     * As {@link #start(int)}; with {@code tls}, every node speaks only TLS, to clients, replicas and the cluster bus,
+     * with certificates of one test CA ({@link #tls()}).
+     */
+    public static RedisCluster start(int masters, boolean tls) {
         List<RedisServer> nodes = new ArrayList<>();
-        for (int i = 0; i < 2 * masters; i++) {
-            nodes.add(RedisServer.start(List.of("--save", "", "--appendonly", "no", "--cluster-enabled", "yes",
-                    "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MS),
-                    "--cluster-replica-validity-factor", "0")));
+        Path tlsDir = tls ? ServerDirectories.create("redis-cluster-tls-") : null;
+        RedisServer.TlsFiles files = tls ? RedisServer.TlsFiles.create(tlsDir) : null;
+        RedisCluster cluster = new RedisCluster(nodes, files, tlsDir);
+        List<String> args = new ArrayList<>(List.of("--save", "", "--appendonly", "no", "--cluster-enabled", "yes",
+                "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MS),
+                "--cluster-replica-validity-factor", "0"));
+        if (tls) {
+            args.addAll(List.of("--tls-cluster", "yes", "--tls-replication", "yes"));
         }
-        RedisCluster cluster = new RedisCluster(nodes);
         try {
+            for (int i = 0; i < 2 * masters; i++) {
+                nodes.add(tls ? RedisServer.startTls(args, files) : RedisServer.start(args));
+            }
             List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
             nodes.forEach(node -> create.add("127.0.0.1:" + node.port()));
             create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
@@ -47,9 +65,14 @@ public final class RedisCluster implements AutoCloseable {
         }
     }
 
+    /** The certificates of a TLS cluster, or null. */
+    public RedisServer.TlsFiles tls() {
+        return tls;
+    }
+
     /** The seed nodes, as redis.uri takes them with redis.topology=cluster. */
     public String uri() {
-        return "redis://" + nodes.stream().map(node -> "127.0.0.1:" + node.port()).collect(Collectors.joining(","));
+        return (tls == null ? "redis://" : "rediss://") + nodes.stream().map(node -> "127.0.0.1:" + node.port()).collect(Collectors.joining(","));
     }
 
     public List<RedisServer> nodes() {
@@ -171,7 +194,11 @@ public final class RedisCluster implements AutoCloseable {
         });
     }
 
-    private void redisCli(List<String> command) {
+    private void redisCli(List<String> arguments) {
+        List<String> command = new ArrayList<>(arguments);
+        if (tls != null) {
+            command.addAll(1, List.of("--tls", "--cacert", tls.caCert().toString()));
+        }
         try {
             Path log = Files.createTempFile("redis-cli-", ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
@@ -192,5 +219,8 @@ public final class RedisCluster implements AutoCloseable {
     @Override
     public void close() {
         nodes.forEach(RedisServer::close);
+        if (tlsDir != null) {
+            ServerDirectories.delete(tlsDir);
+        }
     }
 }

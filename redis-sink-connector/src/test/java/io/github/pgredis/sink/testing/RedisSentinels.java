@@ -1,5 +1,6 @@
 package io.github.pgredis.sink.testing;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,22 +13,40 @@ public final class RedisSentinels implements AutoCloseable {
 
     private final List<RedisServer> dataNodes;
     private final List<RedisServer> sentinels;
+    private final RedisServer.TlsFiles tls;
+    private final Path tlsDir;
 
-    private RedisSentinels(List<RedisServer> dataNodes, List<RedisServer> sentinels) {
+    private RedisSentinels(List<RedisServer> dataNodes, List<RedisServer> sentinels, RedisServer.TlsFiles tls,
+            Path tlsDir) {
         this.dataNodes = dataNodes;
         this.sentinels = sentinels;
+        this.tls = tls;
+        this.tlsDir = tlsDir;
     }
 
     /** Starts a master with {@code replicas} replicas and three Sentinels, and waits until the replicas are in sync. */
     public static RedisSentinels start(int replicas) {
+        return start(replicas, false);
+    }
+
+    /** As {@link #start(int)}; with {@code tls}, every data node and sentinel speaks only TLS ({@link #tls()}). */
+    public static RedisSentinels start(int replicas, boolean tls) {
         List<RedisServer> dataNodes = new ArrayList<>();
         List<RedisServer> sentinels = new ArrayList<>();
-        RedisSentinels set = new RedisSentinels(dataNodes, sentinels);
+        Path tlsDir = tls ? ServerDirectories.create("redis-sentinel-tls-") : null;
+        RedisServer.TlsFiles files = tls ? RedisServer.TlsFiles.create(tlsDir) : null;
+        RedisSentinels set = new RedisSentinels(dataNodes, sentinels, files, tlsDir);
+        List<String> args = new ArrayList<>(List.of("--save", "", "--appendonly", "no"));
+        if (tls) {
+            args.addAll(List.of("--tls-replication", "yes"));
+        }
         try {
-            RedisServer master = RedisServer.start();
+            RedisServer master = tls ? RedisServer.startTls(args, files) : RedisServer.start(args);
             dataNodes.add(master);
             for (int i = 0; i < replicas; i++) {
-                dataNodes.add(RedisServer.startReplicaOf(master));
+                List<String> replica = new ArrayList<>(args);
+                replica.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+                dataNodes.add(tls ? RedisServer.startTls(replica, files) : RedisServer.start(replica));
             }
             ConnectClusters.await(Duration.ofSeconds(30), "replicas in sync", () -> master.commands()
                     .info("replication").contains("connected_slaves:" + replicas));
@@ -44,9 +63,14 @@ public final class RedisSentinels implements AutoCloseable {
         }
     }
 
+    /** The certificates of a TLS set, or null. */
+    public RedisServer.TlsFiles tls() {
+        return tls;
+    }
+
     /** As redis.uri takes it with redis.topology=sentinel. */
     public String uri() {
-        return "redis-sentinel://" + sentinels.stream().map(sentinel -> "127.0.0.1:" + sentinel.port())
+        return (tls == null ? "redis-sentinel://" : "rediss-sentinel://") + sentinels.stream().map(sentinel -> "127.0.0.1:" + sentinel.port())
                 .collect(Collectors.joining(",")) + "/0#" + MASTER_NAME;
     }
 
@@ -79,5 +103,8 @@ public final class RedisSentinels implements AutoCloseable {
     @Override
     public void close() {
         Stream.concat(sentinels.stream(), dataNodes.stream()).forEach(RedisServer::close);
+        if (tlsDir != null) {
+            ServerDirectories.delete(tlsDir);
+        }
     }
 }

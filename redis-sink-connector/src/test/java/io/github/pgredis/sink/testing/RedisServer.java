@@ -114,12 +114,6 @@ public final class RedisServer implements AutoCloseable {
         return start(List.of("--save", "", "--appendonly", "no"), true, true);
     }
 
-    /** Starts a server that replicates the master. */
-    public static RedisServer startReplicaOf(RedisServer master) {
-        return start(List.of("--save", "", "--appendonly", "no", "--replicaof", "127.0.0.1",
-                Integer.toString(master.port())));
-    }
-
     /**
      * Starts a Sentinel that watches the master under {@code name}: a quorum of 2, down after 1 s without a reply.
      */
@@ -127,7 +121,9 @@ public final class RedisServer implements AutoCloseable {
         try {
             int port = FreePorts.next();
             Path dir = ServerDirectories.create("sentinel-" + port + "-");
-            RedisServer sentinel = new RedisServer(port, dir, List.of(), null, false);
+            // a TLS master is watched over TLS: the sentinel takes its certificates and speaks TLS to every node
+            RedisServer sentinel = new RedisServer(port, dir, master.tls == null ? List.of()
+                    : List.of("--tls-replication", "yes"), master.tls, false);
             sentinel.sentinelConfig = dir.resolve("sentinel.conf");
             Files.writeString(sentinel.sentinelConfig, "sentinel monitor " + name + " 127.0.0.1 " + master.port()
                     + " 2\nsentinel down-after-milliseconds " + name + " 1000\nsentinel failover-timeout " + name
@@ -144,6 +140,11 @@ public final class RedisServer implements AutoCloseable {
     public static RedisServer startTls(String subjectAltNames, int days) {
         return start(List.of("--save", "", "--appendonly", "no"), dir -> TlsFiles.create(dir, subjectAltNames, days),
                 false);
+    }
+
+    /** Starts a TLS-only server with certificates shared with other servers of the test (a cluster's nodes). */
+    public static RedisServer startTls(List<String> extraArgs, TlsFiles shared) {
+        return start(extraArgs, dir -> shared, false);
     }
 
     private static RedisServer start(List<String> extraArgs, boolean withTls, boolean clientCertificates) {
