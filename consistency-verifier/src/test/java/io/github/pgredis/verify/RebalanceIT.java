@@ -28,6 +28,7 @@ class RebalanceIT {
     private final Pipeline pipeline = Pipeline.start("rebalance", 3);
     private final PostgresServer postgres = pipeline.postgres();
     private final RedisServer redis = pipeline.redis();
+    private final Map<String, String> standalone = CounterWorkload.standalone(redis);
     private final EmbeddedConnectCluster connect = pipeline.connect();
 
     @AfterAll
@@ -38,12 +39,12 @@ class RebalanceIT {
     @Test
     void workersJoiningAndLeavingMidStreamLoseNothingAndNeverMoveARowBack() throws InterruptedException {
         CounterWorkload workload = CounterWorkload.create(postgres, ROWS);
-        workload.connect(connect, CounterWorkload.standalone(redis), Map.of());
-        ConnectClusters.await(WAIT, "the snapshot in Redis", () -> workload.inSync(CounterWorkload.standalone(redis)));
+        workload.connect(connect, standalone, Map.of());
+        ConnectClusters.await(WAIT, "the snapshot in Redis", () -> workload.inSync(standalone));
 
         int membershipChanges = 0;
         int changes;
-        try (MonotonicReader reader = MonotonicReader.start(CounterWorkload.standalone(redis), workload)) {
+        try (MonotonicReader reader = MonotonicReader.start(standalone, workload)) {
             CompletableFuture<Integer> load = workload.start(460, 60);
             boolean grow = true;
             while (!load.isDone()) {
@@ -57,7 +58,7 @@ class RebalanceIT {
                 membershipChanges++;
             }
             changes = load.join();
-            ConnectClusters.await(WAIT, "Redis equal to the table after the rebalances", () -> workload.inSync(CounterWorkload.standalone(redis)));
+            ConnectClusters.await(WAIT, "Redis equal to the table after the rebalances", () -> workload.inSync(standalone));
             reader.stop();
             assertThat(reader.violations()).as("rows that went back in time").isEmpty();
             assertThat(reader.reads()).as("samples taken while the sink wrote").isGreaterThan(1_000);

@@ -33,6 +33,7 @@ class WorkerCrashIT {
     private final Pipeline pipeline = Pipeline.start(CLUSTER, 1);
     private final PostgresServer postgres = pipeline.postgres();
     private final RedisServer redis = pipeline.redis();
+    private final Map<String, String> standalone = CounterWorkload.standalone(redis);
     private final EmbeddedConnectCluster connect = pipeline.connect();
     private final List<ForkedWorker> forked = List.of(ForkedWorker.join(CLUSTER, connect, "forked-worker-1"),
             ForkedWorker.join(CLUSTER, connect, "forked-worker-2"));
@@ -55,14 +56,14 @@ class WorkerCrashIT {
     void aWorkerKilledMidStreamLosesNothingAndNeverMovesARowBack() {
         CounterWorkload workload = CounterWorkload.create(postgres, ROWS);
         // the dead worker's consumers leave the sink's consumer group when their session expires
-        workload.connect(connect, CounterWorkload.standalone(redis), Map.of("consumer.override.session.timeout.ms", "10000",
+        workload.connect(connect, standalone, Map.of("consumer.override.session.timeout.ms", "10000",
                 "consumer.override.heartbeat.interval.ms", "2000"));
         ConnectClusters.await(WAIT, "three sink tasks running, some on a forked worker", () -> sinkTasks().size() == 3
                 && sinkTasks().stream().allMatch(task -> task.state().equals("RUNNING"))
                 && forked.stream().anyMatch(worker -> sinkTasksOn(worker) > 0));
-        ConnectClusters.await(WAIT, "the snapshot in Redis", () -> workload.inSync(CounterWorkload.standalone(redis)));
+        ConnectClusters.await(WAIT, "the snapshot in Redis", () -> workload.inSync(standalone));
 
-        try (MonotonicReader reader = MonotonicReader.start(CounterWorkload.standalone(redis), workload)) {
+        try (MonotonicReader reader = MonotonicReader.start(standalone, workload)) {
             CompletableFuture<Integer> load = workload.start(300, 40);
             ConnectClusters.sleep(5_000);
             ForkedWorker victim = forked.stream().max(Comparator.comparingLong(this::sinkTasksOn)).orElseThrow();
@@ -72,7 +73,7 @@ class WorkerCrashIT {
             assertThat(killedTasks).as("sink tasks on the killed worker").isPositive();
 
             load.join();
-            ConnectClusters.await(WAIT, "Redis equal to the table after the crash", () -> workload.inSync(CounterWorkload.standalone(redis)));
+            ConnectClusters.await(WAIT, "Redis equal to the table after the crash", () -> workload.inSync(standalone));
             reader.stop();
             assertThat(reader.violations()).as("rows that went back in time").isEmpty();
             assertThat(reader.reads()).as("samples taken while the sink wrote").isGreaterThan(1_000);

@@ -72,7 +72,8 @@ public final class RedisCluster implements AutoCloseable {
 
     /** The seed nodes, as redis.uri takes them with redis.topology=cluster. */
     public String uri() {
-        return (tls == null ? "redis://" : "rediss://") + nodes.stream().map(node -> "127.0.0.1:" + node.port()).collect(Collectors.joining(","));
+        return (tls == null ? "redis://" : "rediss://")
+                + nodes.stream().map(node -> "127.0.0.1:" + node.port()).collect(Collectors.joining(","));
     }
 
     public List<RedisServer> nodes() {

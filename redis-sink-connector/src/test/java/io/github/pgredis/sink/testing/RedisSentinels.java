@@ -70,7 +70,8 @@ public final class RedisSentinels implements AutoCloseable {
 
     /** As redis.uri takes it with redis.topology=sentinel. */
     public String uri() {
-        return (tls == null ? "redis-sentinel://" : "rediss-sentinel://") + sentinels.stream().map(sentinel -> "127.0.0.1:" + sentinel.port())
+        return (tls == null ? "redis-sentinel://" : "rediss-sentinel://")
+                + sentinels.stream().map(sentinel -> "127.0.0.1:" + sentinel.port())
                 .collect(Collectors.joining(",")) + "/0#" + MASTER_NAME;
     }
 
