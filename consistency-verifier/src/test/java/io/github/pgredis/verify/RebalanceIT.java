@@ -58,7 +58,8 @@ class RebalanceIT {
                 membershipChanges++;
             }
             changes = load.join();
-            ConnectClusters.await(WAIT, "Redis equal to the table after the rebalances", () -> workload.inSync(standalone));
+            ConnectClusters.await(WAIT, "Redis equal to the table after the rebalances",
+                    () -> workload.inSync(standalone));
             reader.stop();
             assertThat(reader.violations()).as("rows that went back in time").isEmpty();
             assertThat(reader.reads()).as("samples taken while the sink wrote").isGreaterThan(1_000);

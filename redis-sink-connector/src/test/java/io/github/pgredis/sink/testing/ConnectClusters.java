@@ -113,8 +113,9 @@ public final class ConnectClusters {
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             double total = 0;
-            for (ObjectName name : server.queryNames(new ObjectName("kafka.consumer:type=consumer-fetch-manager-metrics,"
-                    + "client-id=connector-consumer-" + connector + "-*"), null)) {
+            ObjectName consumers = new ObjectName("kafka.consumer:type=consumer-fetch-manager-metrics,"
+                    + "client-id=connector-consumer-" + connector + "-*");
+            for (ObjectName name : server.queryNames(consumers, null)) {
                 total += (Double) server.getAttribute(name, "records-consumed-total");
             }
             return (long) total;
