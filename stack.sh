@@ -3,8 +3,10 @@
 # (KRaft), and a Connect distributed worker with the Debezium PostgreSQL connector and the Redis sink on its
 # plugin.path. Everything lives under .stack/.
 #
-#   ./stack.sh up [--format json|avro]   start everything, register the connectors, wait until changes flow, print
-#                        the endpoints; avro adds Apicurio Registry and Debezium's Avro output in Confluent wire format
+#   ./stack.sh up [--format json|avro] [--redis standalone|cluster]   start everything, register the connectors,
+#                        wait until changes flow, print the endpoints; avro adds Apicurio Registry and Debezium's Avro
+#                        output in Confluent wire format; cluster runs a Redis Cluster of 3 masters with a replica each
+#                        on STACK_REDIS_PORT and the five ports after it
 #   ./stack.sh status    connector and task states, rows per table vs keys in Redis, DLQ size, sink lag
 #   ./stack.sh load [changes/s] [seconds]   inserts, updates and deletes on the demo tables, with a progress bar
 #   ./stack.sh verify [table...]            PostgreSQL vs Redis under the sink's rules; non-zero exit on drift
@@ -63,8 +65,35 @@ psql_stack() {
   psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres "$@"
 }
 
+redis_mode() {
+  cat "$STACK/redis-mode" 2>/dev/null || echo standalone
+}
+
+# The Redis node ports: one, or the six of a cluster.
+redis_ports() {
+  if [ "$(redis_mode)" = cluster ]; then seq "$REDIS_PORT" $((REDIS_PORT + 5)); else echo "$REDIS_PORT"; fi
+}
+
+# redis.uri as the sink and the verifier take it.
+redis_url() {
+  local hosts=()
+  for port in $(redis_ports); do hosts+=("127.0.0.1:$port"); done
+  (IFS=,; echo "redis://${hosts[*]}")
+}
+
+# redis-cli on the first node; in a cluster it follows redirects.
 redis() {
-  redis-cli -p "$REDIS_PORT" "$@"
+  if [ "$(redis_mode)" = cluster ]; then redis-cli -c -p "$REDIS_PORT" "$@"; else redis-cli -p "$REDIS_PORT" "$@"; fi
+}
+
+# The keys matching a pattern, over every master.
+redis_count() {
+  local total=0 port
+  for port in $(redis_ports); do
+    redis-cli -p "$port" info replication 2>/dev/null | grep -q '^role:master' || continue
+    total=$((total + $(redis-cli -p "$port" --scan --pattern "$1" | wc -l)))
+  done
+  echo "$total"
 }
 
 wait_for() {
@@ -110,10 +139,34 @@ start_postgres() {
 }
 
 start_redis() {
+  if [ "$(redis_mode)" = cluster ]; then
+    start_redis_cluster
+    return
+  fi
   mkdir -p "$STACK/redis"
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --dir "$STACK/redis" \
     --appendonly yes --appendfsync everysec --pidfile "$STACK/run/redis.pid" --logfile "$STACK/logs/redis.log"
   wait_for "Redis" 20 redis ping
+}
+
+# Six nodes that keep their data and cluster state under .stack/redis-cluster/<port>; made a cluster once.
+start_redis_cluster() {
+  local port nodes=()
+  for port in $(redis_ports); do
+    mkdir -p "$STACK/redis-cluster/$port"
+    redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --dir "$STACK/redis-cluster/$port" \
+      --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 5000 \
+      --appendonly yes --appendfsync everysec --pidfile "$STACK/run/redis-$port.pid" \
+      --logfile "$STACK/logs/redis-$port.log"
+    wait_for "Redis node :$port" 20 redis-cli -p "$port" ping
+    nodes+=("127.0.0.1:$port")
+  done
+  if [ ! -f "$STACK/redis-cluster/created" ]; then
+    redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >"$STACK/logs/redis-cluster-create.log" \
+      || die "redis-cli --cluster create failed (see $STACK/logs/redis-cluster-create.log)"
+    touch "$STACK/redis-cluster/created"
+  fi
+  wait_for "the Redis Cluster (cluster_state:ok)" 60 bash -c "redis-cli -p $REDIS_PORT cluster info | grep -q cluster_state:ok"
 }
 
 java_process() {
@@ -207,7 +260,8 @@ start_connect() {
 connector_body() {
   local file="$1" converters="${2:-}"
   PG_HOST=127.0.0.1 PG_PORT="$PG_PORT" PG_USER=postgres PG_PASSWORD=postgres PG_DATABASE=postgres \
-  KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" REGISTRY_URL="$REGISTRY_URL/apis/registry/v2" \
+  KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" REDIS_URL="$(redis_url)" REGISTRY_URL="$REGISTRY_URL/apis/registry/v2" \
+  REDIS_TOPOLOGY="$(redis_mode)" \
   python3 -c '
 import json, os, re, sys
 def load(path):
@@ -217,6 +271,8 @@ config = load(sys.argv[1])
 if len(sys.argv) > 2 and sys.argv[2]:
     config = {k: v for k, v in config.items() if not k.startswith(("key.converter", "value.converter"))}
     config.update({k: v for k, v in load(sys.argv[2]).items() if k.startswith(("key.converter", "value.converter"))})
+if "redis.uri" in config and os.environ["REDIS_TOPOLOGY"] != "standalone":
+    config["redis.topology"] = os.environ["REDIS_TOPOLOGY"]
 print(json.dumps(config))' "$file" "$converters"
 }
 
@@ -227,9 +283,16 @@ register() {
 }
 
 up() {
-  local format=json
-  if [ "${1:-}" = "--format" ]; then format="${2:-json}"; fi
+  local format=json mode=standalone
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --format) format="${2:-}"; shift 2 || shift ;;
+      --redis) mode="${2:-}"; shift 2 || shift ;;
+      *) die "up takes --format json|avro and --redis standalone|cluster; got $1" ;;
+    esac
+  done
   case "$format" in json|avro) ;; *) die "--format takes json or avro" ;; esac
+  case "$mode" in standalone|cluster) ;; *) die "--redis takes standalone or cluster" ;; esac
   need java mvn psql redis-server redis-cli curl python3 unzip xz runuser
   local running
   running="$(running_services)"
@@ -246,7 +309,8 @@ up() {
     die "this stack's Kafka holds $(cat "$STACK/format") data; to switch formats: ./stack.sh down && rm -rf $STACK"
   fi
   echo "$format" >"$STACK/format"
-  say "Starting PostgreSQL :$PG_PORT, Redis :$REDIS_PORT, Kafka :$KAFKA_PORT, Connect :$CONNECT_PORT ..."
+  echo "$mode" >"$STACK/redis-mode"
+  say "Starting PostgreSQL :$PG_PORT, Redis $(redis_url | sed 's|redis://||') ($mode), Kafka :$KAFKA_PORT, Connect :$CONNECT_PORT ..."
   write_configs
   install_plugins
   start_postgres
@@ -264,12 +328,13 @@ up() {
   local probe="stack-probe-$$"
   psql_stack -c "INSERT INTO customers (id, name, email) VALUES (999999, '$probe', NULL) ON CONFLICT (id) DO UPDATE SET name = excluded.name"
   wait_for "a change to flow from PostgreSQL to Redis" 120 \
-    bash -c "[ \"\$(redis-cli -p $REDIS_PORT hget public.customers:999999 name)\" = '$probe' ]"
+    bash -c "[ \"\$(redis-cli -c -p $REDIS_PORT hget public.customers:999999 name)\" = '$probe' ]"
   psql_stack -c "DELETE FROM customers WHERE id = 999999"
   wait_for "every table's snapshot in Redis (./stack.sh verify)" 120 verify
   cat >"$STACK/endpoints.env" <<ENV
 PG_URL=postgresql://postgres@127.0.0.1:$PG_PORT/postgres
-REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+REDIS_URL=$(redis_url)
+REDIS_TOPOLOGY=$(redis_mode)
 CONNECT_URL=$CONNECT_URL
 REGISTRY_URL=$registry_url
 ENV
@@ -277,7 +342,7 @@ ENV
   say "Up. Changes flow from PostgreSQL to Redis. Endpoints (also in $STACK/endpoints.env):"
   sed 's/^/  /' "$STACK/endpoints.env"
   say "Try: psql postgresql://postgres@127.0.0.1:$PG_PORT/postgres -c \"UPDATE customers SET name = 'x' WHERE id = 1\""
-  say "     redis-cli -p $REDIS_PORT hgetall public.customers:1"
+  say "     redis-cli -c -p $REDIS_PORT hgetall public.customers:1"
 }
 
 pid_alive() {
@@ -289,7 +354,12 @@ running_services() {
   local found=()
   pid_alive "$PG_DIR/data/postmaster.pid" && found+=(postgres)
   local name
-  for name in redis kafka registry connect; do
+  local port redis_up=""
+  for port in $(redis_ports); do
+    pid_alive "$STACK/run/redis.pid" || pid_alive "$STACK/run/redis-$port.pid" && redis_up=redis
+  done
+  [ -n "$redis_up" ] && found+=(redis)
+  for name in kafka registry connect; do
     pid_alive "$STACK/run/$name.pid" && found+=("$name")
   done
   echo "${found[*]:-}"
@@ -319,8 +389,12 @@ down() {
   if [ -f "$PG_DIR/data/postmaster.pid" ]; then
     as_postgres "$PG_HOME/pgsql/bin/pg_ctl" -D "$PG_DIR/data" -m fast -w -s stop || true
   fi
-  redis shutdown >/dev/null 2>&1 || stop_pid redis
-  rm -f "$STACK/run/redis.pid"
+  local port
+  for port in $(redis_ports); do
+    redis-cli -p "$port" shutdown >/dev/null 2>&1 || true
+    stop_pid "redis-$port"
+  done
+  stop_pid redis
   say "Down: no process of the stack is running."
 }
 
@@ -337,7 +411,7 @@ print("  %-11s %s (%s)" % (s["name"], s["connector"]["state"], tasks or "no task
   for table in $(psql_stack -At -c "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"); do
     local rows keys
     rows="$(psql_stack -At -c "SELECT count(*) FROM public.\"$table\"")"
-    keys="$(redis --scan --pattern "public.$table:*" | wc -l)"
+    keys="$(redis_count "public.$table:*")"
     say "  public.$table: $rows rows, $keys keys"
   done
   say "Kafka:"
@@ -370,7 +444,7 @@ verify() {
   java -cp "$ROOT/consistency-verifier/target/classes:$(cat "$ROOT/consistency-verifier/target/runtime.classpath")" \
     io.github.pgredis.verify.VerifierMain --pg "jdbc:postgresql://127.0.0.1:$PG_PORT/postgres" \
     --pg-password postgres --sink-config "$ROOT/local-stack/redis-sink.json" \
-    --set "redis.uri=redis://127.0.0.1:$REDIS_PORT" "$@"
+    --set "redis.uri=$(redis_url)" --set "redis.topology=$(redis_mode)" "$@"
 }
 
 command="${1:-}"
@@ -381,5 +455,5 @@ case "$command" in
   status) status ;;
   load) load "$@" ;;
   verify) verify "$@" ;;
-  *) die "usage: ./stack.sh up [--format json|avro] | status | load [changes/s] [seconds] | verify [table...] | down" ;;
+  *) die "usage: ./stack.sh up [--format json|avro] [--redis standalone|cluster] | status | load [changes/s] [seconds] | verify [table...] | down" ;;
 esac

@@ -21,8 +21,12 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
+import io.github.pgredis.sink.RedisSinkConfig;
+import io.github.pgredis.sink.redis.RedisConnection;
+import io.github.pgredis.sink.redis.RedisSession;
+import io.github.pgredis.sink.redis.RedisSettings;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 
@@ -73,9 +77,9 @@ class LocalStackIT {
         }
     }
 
-    private void prepare(String format) throws IOException {
+    private void prepare(String format, String redisMode) throws IOException {
         root = privateCheckout();
-        stackDir = Path.of("target", "stack-it-" + format).toAbsolutePath();
+        stackDir = Path.of("target", "stack-it-" + format + "-" + redisMode).toAbsolutePath();
         if (Files.exists(stackDir)) {
             deleteTree(stackDir);
         }
@@ -85,6 +89,31 @@ class LocalStackIT {
             try (ServerSocket socket = new ServerSocket(0)) {
                 env.put(port, Integer.toString(socket.getLocalPort()));
             }
+        }
+        if (redisMode.equals("cluster")) {
+            env.put("STACK_REDIS_PORT", Integer.toString(freeClusterPorts()));
+        }
+    }
+
+    /** A port whose next five are free too, and their cluster bus ports (10000 above each). */
+    private static int freeClusterPorts() {
+        for (int base = 20_000; base < 50_000; base += 97) {
+            boolean free = true;
+            for (int i = 0; i < 6 && free; i++) {
+                free = isFree(base + i) && isFree(base + i + 10_000);
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no six free ports for a Redis Cluster");
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return socket.isBound();
+        } catch (IOException taken) {
+            return false;
         }
     }
 
@@ -192,44 +221,49 @@ class LocalStackIT {
         }
     }
 
+    private static String customerName(RedisConnection redis) {
+        return RedisSession.await(redis.commands().hget("public.customers:2", "name"), 5_000);
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"json", "avro"})
-    void upCarriesAChangeToRedisVerifiesWithoutDriftAndDownLeavesNothingRunning(String format) throws Exception {
-        prepare(format);
-        Result up = stack("up", "--format", format);
+    @CsvSource({"json, standalone", "avro, standalone", "json, cluster"})
+    void upCarriesAChangeToRedisVerifiesWithoutDriftAndDownLeavesNothingRunning(String format, String redisMode)
+            throws Exception {
+        prepare(format, redisMode);
+        Result up = stack("up", "--format", format, "--redis", redisMode);
         assertThat(up.exit()).as(up.output()).isZero();
         Map<String, String> endpoints = new HashMap<>();
         for (String line : Files.readAllLines(stackDir.resolve("endpoints.env"))) {
             int eq = line.indexOf('=');
             endpoints.put(line.substring(0, eq), line.substring(eq + 1));
         }
-        assertThat(endpoints).containsKeys("PG_URL", "REDIS_URL", "CONNECT_URL", "REGISTRY_URL");
+        assertThat(endpoints).containsKeys("PG_URL", "REDIS_URL", "REDIS_TOPOLOGY", "CONNECT_URL", "REGISTRY_URL");
+        assertThat(endpoints.get("REDIS_TOPOLOGY")).isEqualTo(redisMode);
         assertThat(endpoints.get("REGISTRY_URL")).as("a registry exactly with avro").isEqualTo(
                 format.equals("avro") ? "http://127.0.0.1:" + env.get("STACK_REGISTRY_PORT") : "");
 
         String pgUrl = "jdbc:postgresql://127.0.0.1:" + env.get("STACK_PG_PORT") + "/postgres";
-        RedisClient client = RedisClient.create(endpoints.get("REDIS_URL"));
+        RedisSettings redisSettings = new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_URI,
+                endpoints.get("REDIS_URL"), RedisSinkConfig.REDIS_TOPOLOGY, redisMode)).redisSettings();
         try (Connection pg = DriverManager.getConnection(pgUrl, "postgres", "");
                 Statement statement = pg.createStatement();
-                StatefulRedisConnection<String, String> redis = client.connect()) {
+                RedisConnection redis = RedisConnection.open(redisSettings)) {
             String name = "changed " + System.nanoTime();
             statement.executeUpdate("UPDATE customers SET name = '" + name + "' WHERE id = 2");
             long committed = System.nanoTime();
             long deadline = committed + TimeUnit.SECONDS.toNanos(60);
-            while (!name.equals(redis.sync().hget("public.customers:2", "name")) && System.nanoTime() < deadline) {
+            while (!name.equals(customerName(redis)) && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
-            assertThat(redis.sync().hget("public.customers:2", "name")).isEqualTo(name);
-            System.out.printf("RESULT stack_" + format + "_commit_to_redis_ms %d ms%n",
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - committed));
-        } finally {
-            client.shutdown();
+            assertThat(customerName(redis)).isEqualTo(name);
+            System.out.printf("RESULT stack_" + format + (redisMode.equals("cluster") ? "_cluster" : "")
+                    + "_commit_to_redis_ms %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - committed));
         }
 
         Result verify = stack("verify");
         assertThat(verify.exit()).as(verify.output()).isZero();
         assertThat(verify.output()).contains("public.customers:", "all in Redis and equal");
-        if (format.equals("json")) {
+        if (format.equals("json") && redisMode.equals("standalone")) {
             installAsTheReadmeSays(endpoints);
         }
 
@@ -237,9 +271,12 @@ class LocalStackIT {
         assertThat(down.exit()).as(down.output()).isZero();
         for (String port : List.of("STACK_PG_PORT", "STACK_REDIS_PORT", "STACK_KAFKA_PORT", "STACK_CONNECT_PORT",
                 "STACK_REGISTRY_PORT")) {
-            try (ServerSocket free = new ServerSocket(Integer.parseInt(env.get(port)))) {
-                assertThat(free.isBound()).as("%s is free after down", port).isTrue();
-            }
+            assertThat(isFree(Integer.parseInt(env.get(port)))).as("%s is free after down", port).isTrue();
+        }
+        int redisNodes = redisMode.equals("cluster") ? 6 : 1;
+        for (int node = 1; node < redisNodes; node++) {
+            int port = Integer.parseInt(env.get("STACK_REDIS_PORT")) + node;
+            assertThat(isFree(port)).as("Redis Cluster node :%d is stopped after down", port).isTrue();
         }
         try (var pids = Files.list(stackDir.resolve("run"))) {
             assertThat(pids.toList()).as("no pid files left").isEmpty();
