@@ -167,6 +167,13 @@ public class RedisSinkConnector extends SinkConnector {
             if (t instanceof CertificateNotYetValidException) {
                 return "the server's certificate is not valid yet (" + t.getMessage() + ")";
             }
+            // a Cluster client that cannot read the topology keeps each node's refusal as a suppressed exception
+            for (Throwable node : t.getSuppressed()) {
+                String refusal = rootMessage(node);
+                if (refusal.startsWith("NOPERM") || refusal.startsWith("WRONGPASS") || refusal.startsWith("NOAUTH")) {
+                    return refusal + " (reading the Cluster's topology with CLUSTER NODES)";
+                }
+            }
         }
         return rootMessage(failure);
     }

@@ -2,6 +2,7 @@ package io.github.pgredis.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import io.github.pgredis.sink.redis.AclProbe;
 import io.github.pgredis.sink.redis.RedisSession;
 import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.redis.RedisConnection;
+import io.github.pgredis.sink.testing.AclRules;
 import io.github.pgredis.sink.testing.ChangeRecords;
 import io.github.pgredis.sink.testing.RedisCluster;
 import io.github.pgredis.sink.testing.RedisSentinels;
@@ -53,6 +55,24 @@ class RedisTopologiesIT {
         props.put(RedisSinkConfig.REDIS_PASSWORD, "wrong");
         assertThat(errors(new RedisSinkConnector().validate(props))).singleElement().asString()
                 .startsWith(RedisSinkConfig.REDIS_PASSWORD + ": Cannot use Redis at " + cluster.uri() + " (cluster)");
+    }
+
+    @Test
+    void inAClusterTheDocumentedUserNeedsClusterNodesBesides() {
+        List<String> rule = new ArrayList<>(AclRules.documented("sink-acl"));
+        cluster.nodes().forEach(node -> AclRules.create(node.commands(), rule, "cluster-sink-bare", "pw"));
+        rule.addAll(List.of("+wait", "+cluster|nodes"));
+        cluster.nodes().forEach(node -> AclRules.create(node.commands(), rule, "cluster-sink", "pw"));
+        Map<String, String> props = new HashMap<>(ConnectClusters.sinkConfig(cluster.uri()));
+        props.put(RedisSinkConfig.REDIS_TOPOLOGY, "cluster");
+        props.put(RedisSinkConfig.REDIS_WAIT_REPLICAS, "1");
+        props.put(RedisSinkConfig.REDIS_USERNAME, "cluster-sink");
+        props.put(RedisSinkConfig.REDIS_PASSWORD, "pw");
+        assertThat(errors(new RedisSinkConnector().validate(props))).isEmpty();
+        props.put(RedisSinkConfig.REDIS_USERNAME, "cluster-sink-bare");
+        assertThat(errors(new RedisSinkConnector().validate(props))).as("without +cluster|nodes Lettuce cannot read "
+                + "the topology").singleElement().asString().startsWith(RedisSinkConfig.REDIS_USERNAME + ": ")
+                .contains("NOPERM").contains("CLUSTER NODES");
     }
 
     @Test
