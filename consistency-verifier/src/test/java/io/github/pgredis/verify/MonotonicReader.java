@@ -11,6 +11,7 @@ import io.github.pgredis.sink.redis.InternalKeys;
 import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.redis.RedisConnection;
 import io.github.pgredis.sink.redis.RedisSession;
+import io.lettuce.core.RedisException;
 
 /**
  * Samples rows of a {@link CounterWorkload} in Redis while the sink writes them, as a cache reader would, and
@@ -50,15 +51,18 @@ final class MonotonicReader implements AutoCloseable {
         while (running) {
             int id = 1 + random.nextInt(workload.maxId());
             String key = CounterWorkload.rowKey(id);
+            String counter;
+            String version;
             try {
-                String counter = RedisSession.await(redis.commands().hget(key, "counter"), 5_000);
-                String version = RedisSession.await(redis.commands().get(internalKeys.version(key)), 5_000);
-                check(id, counter, version);
-                reads++;
-            } catch (RuntimeException unavailable) {
+                counter = RedisSession.await(redis.commands().hget(key, "counter"), 5_000);
+                version = RedisSession.await(redis.commands().get(internalKeys.version(key)), 5_000);
+            } catch (RedisException unavailable) {
                 // a failover or restart under way: a reader retries, as an application's cache reads do
                 ConnectClusters.sleep(50);
+                continue;
             }
+            check(id, counter, version);
+            reads++;
             ConnectClusters.sleep(1);
         }
     }

@@ -531,7 +531,7 @@ public final class RedisSinkConfig extends AbstractConfig {
         return List.copyOf(problems);
     }
 
-    private static final Pattern REDIS_URI_SHAPE = Pattern.compile("([a-z-]+)://([^/#?]*)(/[^#?]*)?(#.*)?");
+    private static final Pattern REDIS_URI_SHAPE = Pattern.compile("([a-zA-Z-]+)://([^/#?]*)(/[^#?]*)?(#.*)?");
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9a-fA-F:.]+\\]|[^:\\[\\]]+)(?::(\\d{1,5}))?");
 
     private RedisSettings parseRedisSettings() {
@@ -548,7 +548,7 @@ public final class RedisSinkConfig extends AbstractConfig {
                     + topology.name().toLowerCase(Locale.ROOT) + " write it as " + example));
             return null;
         }
-        String scheme = uri.group(1);
+        String scheme = uri.group(1).toLowerCase(Locale.ROOT);
         boolean sentinelScheme = scheme.equals("redis-sentinel") || scheme.equals("rediss-sentinel");
         boolean plainScheme = scheme.equals("redis") || scheme.equals("rediss");
         if (topology == Topology.SENTINEL ? !sentinelScheme : !plainScheme) {

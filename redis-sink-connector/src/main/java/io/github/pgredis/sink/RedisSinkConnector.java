@@ -139,7 +139,8 @@ public class RedisSinkConnector extends SinkConnector {
                 String tlsFailure = String.valueOf(t.getMessage());
                 if (tlsFailure.contains("Received fatal alert") && (tlsFailure.contains("certificate")
                         || tlsFailure.contains("unknown_ca") || tlsFailure.contains("decrypt_error"))) {
-                    return RedisSinkConfig.REDIS_TLS_KEYSTORE_PATH;
+                    return settings.tls().certificatePath().isBlank() ? RedisSinkConfig.REDIS_TLS_KEYSTORE_PATH
+                            : RedisSinkConfig.REDIS_TLS_CERTIFICATE_PATH;
                 }
                 if (tlsFailure.contains("No subject alternative") || tlsFailure.contains("No name matching")) {
                     // the certificate is not for the host the URI names: another host, or verify mode ca
@@ -171,7 +172,7 @@ public class RedisSinkConnector extends SinkConnector {
             for (Throwable node : t.getSuppressed()) {
                 String refusal = rootMessage(node);
                 if (refusal.startsWith("NOPERM") || refusal.startsWith("WRONGPASS") || refusal.startsWith("NOAUTH")) {
-                    return refusal + " (reading the Cluster's topology with CLUSTER NODES)";
+                    return refusal + " (a node's answer while reading the topology)";
                 }
             }
         }

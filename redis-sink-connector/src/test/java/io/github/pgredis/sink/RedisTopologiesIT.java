@@ -16,12 +16,14 @@ import org.junit.jupiter.api.TestInstance;
 import io.github.pgredis.sink.redis.AclProbe;
 import io.github.pgredis.sink.redis.RedisSession;
 import io.github.pgredis.sink.testing.ConnectClusters;
+import io.github.pgredis.sink.redis.OffsetStore;
 import io.github.pgredis.sink.redis.RedisConnection;
 import io.github.pgredis.sink.testing.AclRules;
 import io.github.pgredis.sink.testing.ChangeRecords;
 import io.github.pgredis.sink.testing.RedisCluster;
 import io.github.pgredis.sink.testing.RedisSentinels;
 import io.github.pgredis.sink.testing.StubSinkTaskContext;
+import io.lettuce.core.cluster.SlotHash;
 import io.github.pgredis.sink.testing.RedisServer;
 
 /** The sink's session, validation and writes on real Redis Clusters and Sentinel sets, plain and TLS. */
@@ -72,7 +74,28 @@ class RedisTopologiesIT {
         props.put(RedisSinkConfig.REDIS_USERNAME, "cluster-sink-bare");
         assertThat(errors(new RedisSinkConnector().validate(props))).as("without +cluster|nodes Lettuce cannot read "
                 + "the topology").singleElement().asString().startsWith(RedisSinkConfig.REDIS_USERNAME + ": ")
-                .contains("NOPERM").contains("CLUSTER NODES");
+                .contains("NOPERM").contains("reading the topology");
+    }
+
+    @Test
+    void aCopyOfTheOffsetsMovedWithItsSlotStillCountsForTheMasterThatWroteIt() {
+        RedisSinkConfig config = new RedisSinkConfig(Map.of(RedisSinkConfig.REDIS_URI, cluster.uri(),
+                RedisSinkConfig.REDIS_TOPOLOGY, "cluster"));
+        OffsetStore store = new OffsetStore("__pgr:", "moved-copy");
+        TopicPartition partition = new TopicPartition("t", 0);
+        try (RedisSession session = RedisSession.open(config.redisSettings())) {
+            store.record(session, Map.of(partition, 100L));
+            RedisConnection.Master first = session.masters().get(0);
+            String copy = store.copyKeys(session, session.masters()).get(first.id());
+            RedisServer other = cluster.masters().stream()
+                    .filter(master -> master.port() != cluster.ownerOf(SlotHash.getSlot(copy))).findFirst().orElseThrow();
+            cluster.moveSlot(SlotHash.getSlot(copy), other);
+            session.refreshFences();
+            assertThat(store.read(session)).as("no master lost anything: no rewind past 100")
+                    .containsEntry(partition, 100L);
+            store.record(session, Map.of(partition, 120L));
+            assertThat(store.read(session)).containsEntry(partition, 120L);
+        }
     }
 
     @Test

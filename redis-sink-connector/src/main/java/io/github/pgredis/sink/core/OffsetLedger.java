@@ -81,9 +81,12 @@ final class OffsetLedger {
         unrecorded.putAll(nextOffsets);
     }
 
-    /** Counted offsets that Redis does not hold yet. */
+    /**
+     * What to write to Redis next: once some counted offset is not there yet, every counted one, so that each copy of
+     * the offsets (a Cluster's master may get a new one when slots move) holds every partition of the task.
+     */
     Map<TopicPartition, Long> unrecorded() {
-        return Map.copyOf(unrecorded);
+        return unrecorded.isEmpty() ? Map.of() : Map.copyOf(counted);
     }
 
     /** Redis confirmed these offsets; those counted since stay unrecorded. */

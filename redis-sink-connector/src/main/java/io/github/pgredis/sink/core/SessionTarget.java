@@ -63,14 +63,6 @@ public final class SessionTarget implements RedisTarget {
     public SentBatch send(List<SinkRecord> records) {
         RedisSession redis = session();
         PendingBatch pending = applier.send(redis, records);
-        // each master's WAIT goes on the connection that carried its writes: it covers exactly them
-        List<RedisFuture<Long>> confirmations = new ArrayList<>();
-        if (waitReplicas > 0) {
-            for (RedisConnection.Master master : redis.masters()) {
-                confirmations.add(master.commands().waitForReplication(waitReplicas, waitTimeoutMs));
-            }
-            redis.flush();
-        }
         return new SentBatch() {
             @Override
             public List<SinkRecord> records() {
@@ -80,6 +72,16 @@ public final class SessionTarget implements RedisTarget {
             @Override
             public BatchOutcome await() {
                 BatchOutcome outcome = pending.complete(redis.timeoutMs());
+                if (waitReplicas == 0) {
+                    return outcome;
+                }
+                // only now: every write has its reply, also those Lettuce sent again after MOVED or ASK, so each
+                // master's WAIT, on the connection that carried its writes, covers all of them
+                List<RedisFuture<Long>> confirmations = new ArrayList<>();
+                for (RedisConnection.Master master : redis.masters()) {
+                    confirmations.add(master.commands().waitForReplication(waitReplicas, waitTimeoutMs));
+                }
+                redis.flush();
                 for (RedisFuture<Long> confirmation : confirmations) {
                     long replicas = RedisSession.await(confirmation, redis.timeoutMs());
                     if (replicas < waitReplicas) {

@@ -1,6 +1,7 @@
 package io.github.pgredis.sink.redis;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -12,6 +13,7 @@ import java.util.Set;
 
 import org.apache.kafka.common.TopicPartition;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.cluster.SlotHash;
 
@@ -29,6 +31,7 @@ import io.lettuce.core.cluster.SlotHash;
 public final class OffsetStore {
     private final String internalKeyPrefix;
     private final String connectorName;
+    private int[] copyIndexBySlot;
 
     public OffsetStore(String internalKeyPrefix, String connectorName) {
         this.internalKeyPrefix = internalKeyPrefix;
@@ -41,7 +44,8 @@ public final class OffsetStore {
     }
 
     private String copyKeyPrefix() {
-        return internalKeyPrefix + "offsets:{" + connectorName + ":";
+        // braces in the name would end the hash tag early and put every copy in one slot
+        return internalKeyPrefix + "offsets:{" + connectorName.replace("{", "%7B").replace("}", "%7D") + ":";
     }
 
     private String copyKey(int n) {
@@ -52,75 +56,102 @@ public final class OffsetStore {
         return partition.topic() + "/" + partition.partition();
     }
 
-    /** The key of each master's copy, by master id. */
-    Map<String, String> copyKeys(RedisSession session, List<RedisConnection.Master> masters) {
-        Map<String, String> keys = new LinkedHashMap<>();
-        if (!session.connection().isCluster()) {
-            masters.forEach(master -> keys.put(master.id(), key()));
-            return keys;
-        }
-        for (RedisConnection.Master master : masters) {
-            for (int n = 0; n < 20 * SlotHash.SLOT_COUNT; n++) {
-                String key = copyKey(n);
-                if (master.id().equals(session.connection().masterOf(key))) {
-                    keys.put(master.id(), key);
-                    break;
+    /** Per slot, the smallest n whose copy key hashes to it: computed once. */
+    private int[] copyIndexBySlot() {
+        if (copyIndexBySlot == null) {
+            int[] bySlot = new int[SlotHash.SLOT_COUNT];
+            Arrays.fill(bySlot, -1);
+            int found = 0;
+            for (int n = 0; found < SlotHash.SLOT_COUNT; n++) {
+                int slot = SlotHash.getSlot(copyKey(n));
+                if (bySlot[slot] < 0) {
+                    bySlot[slot] = n;
+                    found++;
                 }
             }
+            copyIndexBySlot = bySlot;
+        }
+        return copyIndexBySlot;
+    }
+
+    /** The key of each master's copy, by master id: the smallest n whose slot the master serves. */
+    public Map<String, String> copyKeys(RedisSession session, List<RedisConnection.Master> masters) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (RedisConnection.Master master : masters) {
+            if (!session.connection().isCluster()) {
+                keys.put(master.id(), key());
+                continue;
+            }
+            int smallest = Integer.MAX_VALUE;
+            for (int slot : master.slots()) {
+                smallest = Math.min(smallest, copyIndexBySlot()[slot]);
+            }
+            if (smallest == Integer.MAX_VALUE) {
+                throw new RedisCommandExecutionException("TRYAGAIN master " + master.id() + " serves no slot now");
+            }
+            keys.put(master.id(), copyKey(smallest));
         }
         return keys;
     }
 
     /**
-     * Where each partition starts again: at the latest offset any copy holds, unless some master may have lost writes
-     * behind it. A master that took an offset itself (the offset carries its fence, in any copy: a migration may have
-     * moved the copy) has lost nothing of that partition. Any other master is bounded by the offsets its own copies
-     * hold from another server (its predecessor: a failover, a restart, a restore), or by 0, the beginning, when it
-     * holds none. Masters new to the session, whose data came to them by migration, bound nothing; neither does
-     * anything when no copy holds the partition: it starts at 0.
+     * Where each partition starts again; see {@link #resume}. Reads every master's fence and copies from one view of
+     * the topology.
      */
     public Map<TopicPartition, Long> read(RedisSession session) {
-        Map<String, String> fences = session.readFences();
-        Map<String, List<Map<String, String>>> copiesByMaster = copiesByMaster(session);
-        Map<TopicPartition, Long> latest = new HashMap<>();
-        Map<TopicPartition, Set<String>> takenBy = new HashMap<>();
-        copiesByMaster.values().forEach(copies -> copies.forEach(copy -> copy.forEach((field, value) -> {
-            TopicPartition partition = partition(field);
-            if (partition != null) {
-                latest.merge(partition, offset(value), Math::max);
-                takenBy.computeIfAbsent(partition, p -> new HashSet<>()).add(fenceOf(value));
-            }
-        })));
-        Map<TopicPartition, Long> resume = new HashMap<>(latest);
-        for (Map.Entry<String, String> master : fences.entrySet()) {
-            if (session.newMasters().contains(master.getKey())) {
-                continue;
-            }
-            List<Map<String, String>> own = copiesByMaster.getOrDefault(master.getKey(), List.of());
-            for (TopicPartition partition : latest.keySet()) {
-                if (takenBy.get(partition).contains(master.getValue())) {
-                    continue;
-                }
-                long bound = own.stream().map(copy -> copy.get(field(partition))).filter(Objects::nonNull)
-                        .mapToLong(OffsetStore::offset).min().orElse(0);
-                resume.merge(partition, bound, Math::min);
-            }
-        }
-        return resume;
-    }
-
-    /** Every copy of this connector's offsets, by the master that holds it now. */
-    private Map<String, List<Map<String, String>>> copiesByMaster(RedisSession session) {
+        List<RedisConnection.Master> masters = session.masters();
+        Map<String, String> fences = session.readFences(masters);
         Map<String, List<Map<String, String>>> copies = new HashMap<>();
-        for (RedisConnection.Master master : session.masters()) {
+        for (RedisConnection.Master master : masters) {
             List<RedisFuture<Map<String, String>>> replies = new ArrayList<>();
-            copiesOn(session, master).forEach(key -> replies.add(master.commands().hgetall(key)));
+            // routed: a copy whose slot moves after the scan is still read where it went
+            copiesOn(session, master).forEach(key -> replies.add(session.commands().hgetall(key)));
             session.flush();
             List<Map<String, String>> held = new ArrayList<>();
             replies.forEach(reply -> held.add(RedisSession.await(reply, session.timeoutMs())));
             copies.put(master.id(), held);
         }
-        return copies;
+        Map<String, String> bounding = new HashMap<>(fences);
+        bounding.keySet().removeAll(session.newMasters());
+        return resume(bounding, copies);
+    }
+
+    /**
+     * Where each partition starts again: the minimum over the masters of how far each one surely holds its data.
+     * A master holds its data up to the highest offset it took itself, one that carries its fence (in any copy: a
+     * migration may have moved the copy), since it is still the process that took it, in the same role. Any other
+     * master (a promoted replica, a restarted or restored server) holds its data up to the lowest offset its own
+     * copies hold, which it inherited with that data and which is never ahead of it, or up to nothing (0) when its
+     * copies hold none. A partition that no copy holds starts at 0.
+     *
+     * @param fences  the fence of each master that bounds (masters new to the session, whose data came by
+     *                migration, are left out)
+     * @param copies  the copies each master holds, as stored: field {@code <topic>/<partition>}, value
+     *                {@code <offset> <fence>} (or a bare offset, as Connect's offsets alter writes it)
+     */
+    static Map<TopicPartition, Long> resume(Map<String, String> fences, Map<String, List<Map<String, String>>> copies) {
+        Map<TopicPartition, Map<String, Long>> takenByFence = new HashMap<>();
+        copies.values().forEach(held -> held.forEach(copy -> copy.forEach((field, value) -> {
+            TopicPartition partition = partition(field);
+            if (partition != null) {
+                takenByFence.computeIfAbsent(partition, p -> new HashMap<>())
+                        .merge(String.valueOf(fenceOf(value)), offset(value), Math::max);
+            }
+        })));
+        Map<TopicPartition, Long> resume = new HashMap<>();
+        for (Map.Entry<TopicPartition, Map<String, Long>> entry : takenByFence.entrySet()) {
+            TopicPartition partition = entry.getKey();
+            long start = entry.getValue().values().stream().mapToLong(Long::longValue).max().orElse(0);
+            for (Map.Entry<String, String> master : fences.entrySet()) {
+                Long taken = entry.getValue().get(master.getValue());
+                long holds = taken != null ? taken : copies.getOrDefault(master.getKey(), List.of()).stream()
+                        .map(copy -> copy.get(field(partition))).filter(Objects::nonNull)
+                        .mapToLong(OffsetStore::offset).min().orElse(0);
+                start = Math.min(start, holds);
+            }
+            resume.put(partition, start);
+        }
+        return resume;
     }
 
     private static TopicPartition partition(String field) {

@@ -17,11 +17,9 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import io.lettuce.core.models.role.RedisNodeDescription;
 import io.lettuce.core.protocol.ConnectionIntent;
 
 /**
@@ -32,7 +30,7 @@ import io.lettuce.core.protocol.ConnectionIntent;
  */
 public final class RedisConnection implements AutoCloseable {
     /** A master and the commands of the connection that carries everything sent to it. */
-    public record Master(String id, RedisClusterAsyncCommands<String, String> commands) {
+    public record Master(String id, RedisClusterAsyncCommands<String, String> commands, List<Integer> slots) {
     }
 
     private final AbstractRedisClient client;
@@ -94,34 +92,33 @@ public final class RedisConnection implements AutoCloseable {
     /** The masters as the client last saw the topology, in a stable order; outside a Cluster the one server. */
     public List<Master> masters() {
         if (cluster == null) {
-            return List.of(new Master("", commands));
+            return List.of(new Master("", commands, List.of()));
         }
         List<Master> masters = new ArrayList<>();
         cluster.getPartitions().stream()
                 .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.getSlots().isEmpty())
                 .sorted(Comparator.comparing(RedisClusterNode::getNodeId))
                 .forEach(node -> masters.add(new Master(node.getNodeId(), cluster.getConnection(
-                        node.getUri().getHost(), node.getUri().getPort(), ConnectionIntent.WRITE).async())));
+                        node.getUri().getHost(), node.getUri().getPort(), ConnectionIntent.WRITE).async(),
+                        List.copyOf(node.getSlots()))));
         return masters;
     }
 
-    /** Every node the client knows of now, masters and replicas, by id; outside a Cluster the one server. */
+    /**
+     * Every node the client knows of now that holds data, by id: replicas and masters that serve slots (a master
+     * added empty counts once it has slots); outside a Cluster the one server.
+     */
     public Set<String> nodeIds() {
         if (cluster == null) {
             return Set.of("");
         }
         Set<String> ids = new HashSet<>();
-        cluster.getPartitions().forEach(node -> ids.add(node.getNodeId()));
+        cluster.getPartitions().forEach(node -> {
+            if (!(node.is(RedisClusterNode.NodeFlag.UPSTREAM) && node.getSlots().isEmpty())) {
+                ids.add(node.getNodeId());
+            }
+        });
         return ids;
-    }
-
-    /** The id ({@link Master#id()}) of the master that holds the key now. */
-    public String masterOf(String key) {
-        if (cluster == null) {
-            return "";
-        }
-        RedisNodeDescription owner = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
-        return owner instanceof RedisClusterNode node ? node.getNodeId() : null;
     }
 
     /**

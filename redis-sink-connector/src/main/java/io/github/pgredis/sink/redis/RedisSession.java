@@ -124,11 +124,15 @@ public final class RedisSession implements AutoCloseable {
         loads.forEach(load -> await(load, timeoutMs));
     }
 
-    /** Every master's fence now, by master id, without adopting them (see {@link #refreshFences()}). */
-    public Map<String, String> readFences() {
+    private Map<String, String> readFences() {
+        return readFences(connection.masters());
+    }
+
+    /** The fence of each of these masters now, by master id, without adopting them (see {@link #refreshFences()}). */
+    public Map<String, String> readFences(List<RedisConnection.Master> masters) {
         Map<String, RedisFuture<String>> server = new HashMap<>();
         Map<String, RedisFuture<String>> replication = new HashMap<>();
-        for (RedisConnection.Master master : connection.masters()) {
+        for (RedisConnection.Master master : masters) {
             server.put(master.id(), master.commands().info("server"));
             replication.put(master.id(), master.commands().info("replication"));
         }

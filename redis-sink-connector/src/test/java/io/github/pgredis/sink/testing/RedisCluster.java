@@ -179,6 +179,24 @@ public final class RedisCluster implements AutoCloseable {
         awaitHealthy();
     }
 
+    /** Moves one slot, with its keys, from the master that serves it to {@code to}, as a reshard does. */
+    public void moveSlot(int slot, RedisServer to) {
+        RedisServer from = node(ownerOf(slot));
+        String fromId = topology().get(from.port()).id();
+        String toId = topology().get(to.port()).id();
+        to.commands().clusterSetSlotImporting(slot, fromId);
+        from.commands().clusterSetSlotMigrating(slot, toId);
+        List<String> keys;
+        while (!(keys = from.commands().clusterGetKeysInSlot(slot, 100)).isEmpty()) {
+            from.commands().migrate("127.0.0.1", to.port(), 0, 5_000,
+                    io.lettuce.core.MigrateArgs.Builder.keys(keys));
+        }
+        for (RedisServer master : masters()) {
+            master.commands().clusterSetSlotNode(slot, toId);
+        }
+        awaitHealthy();
+    }
+
     /** Waits until every live node reports cluster_state:ok. */
     public void awaitHealthy() {
         ConnectClusters.await(java.time.Duration.ofSeconds(60), "cluster_state:ok on every live node", () -> {
