@@ -36,7 +36,14 @@ final class MonotonicReader implements AutoCloseable {
         this.counters = new long[workload.maxId() + 1];
         this.versions = new String[workload.maxId() + 1];
         this.present = new Boolean[workload.maxId() + 1];
-        this.thread = new Thread(this::sample, "monotonic-reader");
+        this.thread = new Thread(() -> {
+            try {
+                sample();
+            } catch (RuntimeException e) {
+                // a defect of the reader must fail the test, not shorten its sampling unseen
+                violations.add("the reader failed: " + e);
+            }
+        }, "monotonic-reader");
     }
 
     /** Samples through a connection made with these sink settings (any topology). */
@@ -57,8 +64,9 @@ final class MonotonicReader implements AutoCloseable {
                 counter = RedisSession.await(redis.commands().hget(key, "counter"), 5_000);
                 version = RedisSession.await(redis.commands().get(internalKeys.version(key)), 5_000);
             } catch (RedisException unavailable) {
-                // a failover or restart under way: a reader retries, as an application's cache reads do
-                ConnectClusters.sleep(50);
+                // a failover or restart under way: a reader retries, as an application's cache reads do (briefly: in a
+                // Cluster only the failed master's slots fail until the client reads the new topology)
+                ConnectClusters.sleep(5);
                 continue;
             }
             check(id, counter, version);

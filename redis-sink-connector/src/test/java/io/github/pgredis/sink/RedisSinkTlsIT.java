@@ -95,16 +95,7 @@ class RedisSinkTlsIT {
                     .containsOnlyKeys(RedisSinkConfig.REDIS_TLS_KEYSTORE_PATH);
             assertThat(errors(config)).isEmpty();
 
-            ChangeRecords users = ChangeRecords.users();
-            RedisSinkTask task = new RedisSinkTask();
-            task.initialize(new StubSinkTaskContext(config));
-            task.start(config);
-            try {
-                task.open(List.of(new TopicPartition(users.topic(), 0)));
-                putAndSettle(task, List.of(users.create(10, users.row("id", 1, "name", "mutual"))));
-            } finally {
-                task.stop();
-            }
+            StubSinkTaskContext.writeUserThroughTask(config, "mutual");
             assertThat(mutual.commands().hgetall("public.users:1")).containsEntry("name", "mutual");
         }
     }
@@ -126,16 +117,7 @@ class RedisSinkTlsIT {
             both.put(RedisSinkConfig.REDIS_TLS_KEYSTORE_PATH, mutual.tls().clientKeystore().toString());
             assertThat(errors(both)).containsOnlyKeys(RedisSinkConfig.REDIS_TLS_CERTIFICATE_PATH);
 
-            ChangeRecords users = ChangeRecords.users();
-            RedisSinkTask task = new RedisSinkTask();
-            task.initialize(new StubSinkTaskContext(config));
-            task.start(config);
-            try {
-                task.open(List.of(new TopicPartition(users.topic(), 0)));
-                putAndSettle(task, List.of(users.create(10, users.row("id", 1, "name", "pem"))));
-            } finally {
-                task.stop();
-            }
+            StubSinkTaskContext.writeUserThroughTask(config, "pem");
             assertThat(mutual.commands().hgetall("public.users:1")).containsEntry("name", "pem");
         }
     }

@@ -133,16 +133,7 @@ class RedisTopologiesIT {
         config.put(RedisSinkConfig.REDIS_TLS_TRUSTSTORE_PATH, tls.truststore().toString());
         config.put(RedisSinkConfig.REDIS_TLS_TRUSTSTORE_PASSWORD, tls.truststorePassword());
         assertThat(errors(new RedisSinkConnector().validate(config))).isEmpty();
-        ChangeRecords users = ChangeRecords.users();
-        RedisSinkTask task = new RedisSinkTask();
-        task.initialize(new StubSinkTaskContext(config));
-        task.start(config);
-        try {
-            task.open(List.of(new TopicPartition(users.topic(), 0)));
-            StubSinkTaskContext.putAndSettle(task, List.of(users.create(10, users.row("id", 1, "name", "over tls"))));
-        } finally {
-            task.stop();
-        }
+        StubSinkTaskContext.writeUserThroughTask(config, "over tls");
         try (RedisConnection connection = RedisConnection.open(new RedisSinkConfig(config).redisSettings())) {
             return RedisSession.await(connection.commands().hget("public.users:1", "name"), 5_000);
         }

@@ -55,6 +55,20 @@ public final class StubSinkTaskContext implements SinkTaskContext {
         }
     }
 
+    /** Starts a sink task with the config, writes user 1 named {@code name} through it, and stops it. */
+    public static void writeUserThroughTask(Map<String, String> config, String name) {
+        ChangeRecords users = ChangeRecords.users();
+        io.github.pgredis.sink.RedisSinkTask task = new io.github.pgredis.sink.RedisSinkTask();
+        task.initialize(new StubSinkTaskContext(config));
+        task.start(config);
+        try {
+            task.open(List.of(new org.apache.kafka.common.TopicPartition(users.topic(), 0)));
+            putAndSettle(task, List.of(users.create(10, users.row("id", 1, "name", name))));
+        } finally {
+            task.stop();
+        }
+    }
+
     /**
      * Delivers a batch and then, as Connect's next poll does when nothing new arrived, an empty one: the task checks
      * a batch's replies when the next delivery comes, so after this the batch is in Redis or its failure thrown.
