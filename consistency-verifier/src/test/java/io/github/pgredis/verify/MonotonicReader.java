@@ -6,12 +6,12 @@ import java.util.Map;
 import java.util.Random;
 
 import io.github.pgredis.sink.RedisSinkConfig;
+import io.github.pgredis.sink.errors.RedisFailure;
 import io.github.pgredis.sink.event.ChangeVersion;
 import io.github.pgredis.sink.redis.InternalKeys;
 import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.redis.RedisConnection;
 import io.github.pgredis.sink.redis.RedisSession;
-import io.lettuce.core.RedisException;
 
 /**
  * Samples rows of a {@link CounterWorkload} in Redis while the sink writes them, as a cache reader would, and
@@ -63,7 +63,10 @@ final class MonotonicReader implements AutoCloseable {
             try {
                 counter = RedisSession.await(redis.commands().hget(key, "counter"), 5_000);
                 version = RedisSession.await(redis.commands().get(internalKeys.version(key)), 5_000);
-            } catch (RedisException unavailable) {
+            } catch (RuntimeException failure) {
+                if (RedisFailure.classify(failure) != RedisFailure.TRANSIENT) {
+                    throw failure;
+                }
                 // a failover or restart under way: a reader retries, as an application's cache reads do (briefly: in a
                 // Cluster only the failed master's slots fail until the client reads the new topology)
                 ConnectClusters.sleep(5);

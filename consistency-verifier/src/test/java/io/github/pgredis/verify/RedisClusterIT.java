@@ -78,8 +78,8 @@ class RedisClusterIT {
         assertThat(changes).as("changes streamed").isGreaterThan(90_000);
         long reread = reread();
         System.out.printf("RESULT cluster_failover_and_reshard changes=%d reread=%d%n", changes, reread);
-        assertThat(reread).as("records read again: the rewinds start near the failover, not at the beginning")
-                .isLessThan(changes / 3);
+        assertThat(reread).as("records read again: the rewinds start near the failover; a replay from the beginning "
+                + "would read the snapshot's rows again too").isLessThan(ROWS);
 
         // without WAIT, a master acknowledges writes its replica may never get
         Map<String, String> noWait = new HashMap<>(sink);

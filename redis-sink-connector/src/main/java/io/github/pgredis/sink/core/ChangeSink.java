@@ -109,6 +109,9 @@ public final class ChangeSink {
 
     private void whenIdle() {
         Map<TopicPartition, Long> unrecorded = ledger.unrecorded();
+        if (unrecorded.isEmpty() && target.offsetCopiesMoved()) {
+            unrecorded = ledger.counted();
+        }
         if (!unrecorded.isEmpty()) {
             target.recordOffsets(unrecorded);
             ledger.recorded(unrecorded);

@@ -89,6 +89,11 @@ final class OffsetLedger {
         return unrecorded.isEmpty() ? Map.of() : Map.copyOf(counted);
     }
 
+    /** Every counted offset, to write again where a copy of the offsets lacks them. */
+    Map<TopicPartition, Long> counted() {
+        return Map.copyOf(counted);
+    }
+
     /** Redis confirmed these offsets; those counted since stay unrecorded. */
     void recorded(Map<TopicPartition, Long> nextOffsets) {
         nextOffsets.forEach(unrecorded::remove); // remove(key, value): a newer count stays

@@ -27,6 +27,9 @@ public interface RedisTarget extends AutoCloseable {
     /** Writes next offsets now (fenced like {@link #queueOffsets}) and waits for the reply. */
     void recordOffsets(Map<TopicPartition, Long> nextOffsets);
 
+    /** Whether a copy of the offsets moved since they were last written (a Cluster's slots moved). */
+    boolean offsetCopiesMoved();
+
     /** The next offset per topic-partition that the server holds. */
     Map<TopicPartition, Long> storedOffsets();
 

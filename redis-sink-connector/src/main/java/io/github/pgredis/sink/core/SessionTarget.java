@@ -108,6 +108,11 @@ public final class SessionTarget implements RedisTarget {
     }
 
     @Override
+    public boolean offsetCopiesMoved() {
+        return offsetStore.copiesMoved(session());
+    }
+
+    @Override
     public Map<TopicPartition, Long> storedOffsets() {
         return offsetStore.read(session());
     }

@@ -32,6 +32,7 @@ public final class OffsetStore {
     private final String internalKeyPrefix;
     private final String connectorName;
     private int[] copyIndexBySlot;
+    private Map<String, String> writtenKeys;
 
     public OffsetStore(String internalKeyPrefix, String connectorName) {
         this.internalKeyPrefix = internalKeyPrefix;
@@ -112,7 +113,7 @@ public final class OffsetStore {
             copies.put(master.id(), held);
         }
         Map<String, String> bounding = new HashMap<>(fences);
-        bounding.keySet().removeAll(session.newMasters());
+        session.newMasters().forEach((id, fence) -> bounding.remove(id, fence));
         return resume(bounding, copies);
     }
 
@@ -189,6 +190,7 @@ public final class OffsetStore {
         });
         List<RedisConnection.Master> masters = session.masters();
         Map<String, String> keys = copyKeys(session, masters);
+        writtenKeys = keys;
         List<RedisFuture<Long>> replies = new ArrayList<>(masters.size());
         for (RedisConnection.Master master : masters) {
             String fence = session.fences().getOrDefault(master.id(), "unchecked");
@@ -200,6 +202,15 @@ public final class OffsetStore {
                     args.toArray(new String[0])));
         }
         return replies;
+    }
+
+    /**
+     * Whether some master's copy has another key now than the one last written (slots moved in a Cluster): the new
+     * copy then lacks the partitions that made no progress since, until they are written again.
+     */
+    public boolean copiesMoved(RedisSession session) {
+        return writtenKeys != null && session.connection().isCluster()
+                && !copyKeys(session, session.masters()).equals(writtenKeys);
     }
 
     /** Forgets every partition's offset, in every copy: the connector starts again from the earliest offsets. */

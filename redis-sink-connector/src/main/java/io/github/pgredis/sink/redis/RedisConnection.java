@@ -105,16 +105,17 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     /**
-     * Every node the client knows of now that holds data, by id: replicas and masters that serve slots (a master
-     * added empty counts once it has slots); outside a Cluster the one server.
+     * The nodes the client knows of now, by id: the replicas, and with {@code withMasters} the masters that serve slots
+     * (a master added empty counts once it has slots); outside a Cluster the one server.
      */
-    public Set<String> nodeIds() {
+    public Set<String> nodeIds(boolean withMasters) {
         if (cluster == null) {
             return Set.of("");
         }
         Set<String> ids = new HashSet<>();
         cluster.getPartitions().forEach(node -> {
-            if (!(node.is(RedisClusterNode.NodeFlag.UPSTREAM) && node.getSlots().isEmpty())) {
+            boolean master = node.is(RedisClusterNode.NodeFlag.UPSTREAM);
+            if (!master || withMasters && !node.getSlots().isEmpty()) {
                 ids.add(node.getNodeId());
             }
         });

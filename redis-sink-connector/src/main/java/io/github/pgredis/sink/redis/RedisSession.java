@@ -24,7 +24,7 @@ public final class RedisSession implements AutoCloseable {
     private final long timeoutMs;
     private Map<String, String> fences = Map.of();
     private final Set<String> nodesSeen = new HashSet<>();
-    private Set<String> newMasters = Set.of();
+    private Map<String, String> newMasters = Map.of();
 
     private RedisSession(RedisConnection connection, long timeoutMs) {
         this.connection = connection;
@@ -70,10 +70,11 @@ public final class RedisSession implements AutoCloseable {
     }
 
     /**
-     * The masters that the last check found and this session had never seen as any node before: new nodes that
-     * took slots, whose data came to them by migration rather than from a predecessor.
+     * The masters that the last check found and this session had never seen as any node before, with the fence they
+     * had then: new nodes that took slots, whose data came to them by migration rather than from a predecessor. One
+     * whose fence changed since is not new any more.
      */
-    public Set<String> newMasters() {
+    public Map<String, String> newMasters() {
         return newMasters;
     }
 
@@ -90,22 +91,24 @@ public final class RedisSession implements AutoCloseable {
         boolean replaced = current.entrySet().stream()
                 .anyMatch(master -> !fresh.contains(master.getKey()) && !known.contains(master.getValue()));
         noteNodes();
-        newMasters = Set.copyOf(fresh);
+        Map<String, String> added = new HashMap<>();
+        fresh.forEach(id -> added.put(id, current.get(id)));
+        newMasters = Map.copyOf(added);
         fences = current;
         return replaced;
     }
 
     /**
-     * The masters now, each with its own connection; every node the client knows of is noted as seen, so that a
-     * replica promoted later is not taken for a new node.
+     * The masters now, each with its own connection; the replicas the client knows of are noted as seen, so that a
+     * replica promoted later is not taken for a new node. Masters are noted only when their fences are adopted.
      */
     public List<RedisConnection.Master> masters() {
-        noteNodes();
+        nodesSeen.addAll(connection.nodeIds(false));
         return connection.masters();
     }
 
     private void noteNodes() {
-        nodesSeen.addAll(connection.nodeIds());
+        nodesSeen.addAll(connection.nodeIds(true));
     }
 
     /**

@@ -98,6 +98,11 @@ final class FakeRedisTarget implements RedisTarget {
     }
 
     @Override
+    public boolean offsetCopiesMoved() {
+        return false;
+    }
+
+    @Override
     public void whenIdle() {
     }
 

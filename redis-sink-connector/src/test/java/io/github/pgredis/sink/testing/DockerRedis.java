@@ -23,6 +23,7 @@ import io.lettuce.core.api.sync.RedisCommands;
  */
 public final class DockerRedis implements AutoCloseable {
     static final String IMAGE = "pgredis-test/redis:bookworm";
+    private static final String LABEL = "io.github.pgredis.test";
 
     private final String network;
     private final List<String> containers = new ArrayList<>();
@@ -49,18 +50,32 @@ public final class DockerRedis implements AutoCloseable {
         Assumptions.assumeTrue(info.exit() == 0, "no Docker engine runs here (docker info: " + info.output().trim()
                 + "); .ci/run installs and starts one");
         ensureImage();
+        // what a test run killed before its cleanup left behind
+        for (String kind : List.of("container", "network")) {
+            docker(kind, "prune", "-f", "--filter", "label=" + LABEL);
+        }
         String name = "pgredis-" + UUID.randomUUID().toString().substring(0, 8);
-        int subnet = 200 + Math.floorMod(name.hashCode(), 50);
-        checked(docker("network", "create", "--subnet", "172.31." + subnet + ".0/24", name));
+        // an address the test can give back after a disconnect needs a subnet of the test's own
+        String prefix = null;
+        for (int attempt = 0; attempt < 20 && prefix == null; attempt++) {
+            String candidate = "10.213." + (1 + Math.floorMod(name.hashCode() + attempt, 250)) + ".";
+            if (docker("network", "create", "--label", LABEL, "--subnet", candidate + "0/24", name).exit() == 0) {
+                prefix = candidate;
+            }
+        }
+        if (prefix == null) {
+            throw new IllegalStateException("no free subnet under 10.213.0.0/16 for a test network");
+        }
         DockerRedis redis = new DockerRedis(name);
+        boolean started = false;
         try {
             for (int node = 0; node < nodes; node++) {
-                String ip = "172.31." + subnet + "." + (10 + node);
+                String ip = prefix + (10 + node);
                 String container = name + "-" + node;
                 redis.containers.add(container);
                 redis.ips.add(ip);
-                List<String> run = new ArrayList<>(List.of("run", "-d", "--network", name, "--ip", ip, "--name",
-                        container, IMAGE, "redis-server", "--bind", "0.0.0.0", "--protected-mode", "no", "--save", "",
+                List<String> run = new ArrayList<>(List.of("run", "-d", "--label", LABEL, "--network", name, "--ip",
+                        ip, "--name", container, IMAGE, "redis-server", "--bind", "0.0.0.0", "--protected-mode", "no", "--save", "",
                         "--appendonly", "no"));
                 if (nodes > 1) {
                     run.addAll(List.of("--cluster-enabled", "yes", "--cluster-node-timeout", "2000"));
@@ -80,10 +95,12 @@ public final class DockerRedis implements AutoCloseable {
                 checked(docker(create.toArray(String[]::new)));
                 redis.awaitClusterOk();
             }
+            started = true;
             return redis;
-        } catch (RuntimeException e) {
-            redis.close();
-            throw e;
+        } finally {
+            if (!started) {
+                redis.close();
+            }
         }
     }
 
@@ -98,7 +115,7 @@ public final class DockerRedis implements AutoCloseable {
                         rootfs.toString(), debianMirror())));
                 checked(run(List.of("bash", "-c", "tar -C '" + rootfs + "' -c . | docker import - " + IMAGE)));
             } finally {
-                run(List.of("rm", "-rf", rootfs.toString()));
+                run(List.of("rm", "-rf", "--one-file-system", rootfs.toString()));
             }
         } catch (IOException e) {
             throw new IllegalStateException(e);
