@@ -4,7 +4,6 @@ import static io.github.pgredis.sink.testing.StubSinkTaskContext.putAndSettle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +33,7 @@ class NetworkPartitionIT {
     private final TopicPartition partition = new TopicPartition(users.topic(), 0);
 
     private List<SinkRecord> rows(int from, int to) {
-        List<SinkRecord> records = new ArrayList<>();
-        for (int id = from; id < to; id++) {
-            users.atOffset(id);
-            records.add(users.create(1_000 + id, users.row("id", id, "name", "user " + id)));
-        }
-        return records;
+        return users.numberedUsers(from, to);
     }
 
     @ParameterizedTest

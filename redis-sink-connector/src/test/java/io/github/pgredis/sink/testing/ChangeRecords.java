@@ -95,6 +95,16 @@ public final class ChangeRecords {
         return row;
     }
 
+    /** Creates of the users {@code from} to {@code to - 1}, each at the offset of its id, named "user <id>". */
+    public List<SinkRecord> numberedUsers(int from, int to) {
+        List<SinkRecord> records = new ArrayList<>();
+        for (int id = from; id < to; id++) {
+            atOffset(id);
+            records.add(create(1_000 + id, row("id", id, "name", "user " + id)));
+        }
+        return records;
+    }
+
     public SinkRecord create(long lsn, Struct after) {
         return envelope("c", null, after, streamed(lsn));
     }
