@@ -232,10 +232,9 @@ public final class ChangeWriter {
             replies.add(LuaScript.RECONCILE_ROW.call(session.commands(), new String[] {key, internalKeys.version(key)},
                     startedAt, retentionMs));
         }
-        session.flush();
         long removed = 0;
-        for (RedisFuture<Long> reply : replies) {
-            removed += RedisSession.await(reply, session.timeoutMs());
+        for (long count : session.executeAll(replies)) {
+            removed += count;
         }
         return new ReconcilePage(found.isFinished() ? null : found.getCursor(), removed);
     }

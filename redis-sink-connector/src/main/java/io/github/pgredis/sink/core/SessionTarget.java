@@ -81,9 +81,7 @@ public final class SessionTarget implements RedisTarget {
                 for (RedisConnection.Master master : redis.masters()) {
                     confirmations.add(master.commands().waitForReplication(waitReplicas, waitTimeoutMs));
                 }
-                redis.flush();
-                for (RedisFuture<Long> confirmation : confirmations) {
-                    long replicas = RedisSession.await(confirmation, redis.timeoutMs());
+                for (long replicas : redis.executeAll(confirmations)) {
                     if (replicas < waitReplicas) {
                         throw new RedisCommandExecutionException("NOREPLICAS WAIT confirmed the batch on " + replicas
                                 + " of " + waitReplicas + " replicas within " + waitTimeoutMs + " ms; it is applied "

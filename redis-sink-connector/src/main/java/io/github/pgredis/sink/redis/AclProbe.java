@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.XAddArgs;
@@ -80,12 +79,12 @@ public final class AclProbe {
             probes.put("xrange", redis.xrange(stream, Range.create("-", "+")));
             probes.put("xinfo|stream", redis.xinfoStream(stream));
         }
+        // commands without a key on a master's own connection: in a Cluster they would go to any node, a replica too
+        RedisConnection.Master master = session.masters().get(0);
         if (waitsForReplicas) {
-            // on a master's own connection: in a Cluster a command without a key goes to any node, a replica too
-            probes.put("wait", session.masters().get(0).commands().waitForReplication(0, 1));
+            probes.put("wait", master.commands().waitForReplication(0, 1));
         }
-        probes.put("scan", session.masters().get(0).commands().scan(ScanCursor.INITIAL,
-                ScanArgs.Builder.matches(base + "*").limit(1)));
+        probes.put("scan", RedisConnection.scanPage(master, base, ScanCursor.INITIAL, 1));
         probes.put("evalsha", LuaScript.RECONCILE_ROW.call(redis, new String[] {string, base + ":v"}, "0", "1"));
         probes.put("del", redis.del(string, hash, stream));
         session.flush();

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -107,10 +106,7 @@ public final class OffsetStore {
             List<RedisFuture<Map<String, String>>> replies = new ArrayList<>();
             // routed: a copy whose slot moves after the scan is still read where it went
             copiesOn(session, master).forEach(key -> replies.add(session.commands().hgetall(key)));
-            session.flush();
-            List<Map<String, String>> held = new ArrayList<>();
-            replies.forEach(reply -> held.add(RedisSession.await(reply, session.timeoutMs())));
-            copies.put(master.id(), held);
+            copies.put(master.id(), session.executeAll(replies));
         }
         Map<String, String> bounding = new HashMap<>(fences);
         session.newMasters().forEach((id, fence) -> bounding.remove(id, fence));
@@ -173,9 +169,7 @@ public final class OffsetStore {
 
     /** Records next offsets on every master, refused (RUNID_CHANGED) by any that is not the server checked. */
     public void record(RedisSession session, Map<TopicPartition, Long> nextOffsets) {
-        List<RedisFuture<Long>> replies = send(session, nextOffsets);
-        session.flush();
-        replies.forEach(reply -> RedisSession.await(reply, session.timeoutMs()));
+        session.executeAll(send(session, nextOffsets));
     }
 
     /**
@@ -229,8 +223,7 @@ public final class OffsetStore {
                     ? session.commands().hdel(key, field(partition))
                     : session.commands().hset(key, field(partition), Long.toString(offset))));
         }
-        session.flush();
-        replies.forEach(reply -> RedisSession.await(reply, session.timeoutMs()));
+        session.executeAll(replies);
     }
 
     /** Every copy Redis holds (old ones a migration left included) and each master's current one. */

@@ -71,7 +71,10 @@ public final class RedisConnection implements AutoCloseable {
         }
     }
 
-    /** Commands routed by key (in a Cluster, multi-key commands are split by slot and SCAN walks every master). */
+    /**
+     * Commands routed by key (in a Cluster, multi-key commands are split by slot); a keyless command here may reach
+     * any node: use {@link #masters()} or {@link #scan} for those.
+     */
     public RedisClusterAsyncCommands<String, String> commands() {
         return commands;
     }

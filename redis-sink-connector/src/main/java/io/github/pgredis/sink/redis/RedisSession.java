@@ -123,8 +123,7 @@ public final class RedisSession implements AutoCloseable {
                 loads.add(master.commands().scriptLoad(script.source()));
             }
         }
-        flush();
-        loads.forEach(load -> await(load, timeoutMs));
+        executeAll(loads);
     }
 
     private Map<String, String> readFences() {
@@ -153,6 +152,16 @@ public final class RedisSession implements AutoCloseable {
             }
         }
         throw new IllegalStateException("Redis INFO has no " + field);
+    }
+
+    /** Sends the queued commands and waits for each reply in turn, within the session's timeout each. */
+    public <T> List<T> executeAll(List<? extends RedisFuture<? extends T>> futures) {
+        flush();
+        List<T> replies = new ArrayList<>(futures.size());
+        for (RedisFuture<? extends T> future : futures) {
+            replies.add(await(future, timeoutMs));
+        }
+        return replies;
     }
 
     /** Sends one command and waits for its reply. */
