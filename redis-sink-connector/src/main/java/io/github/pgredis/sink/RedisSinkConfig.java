@@ -949,9 +949,20 @@ public final class RedisSinkConfig extends AbstractConfig {
         return kafkaClientConfig;
     }
 
+    /** The key of a task's configuration that holds its number; set by the connector, not by users. */
+    public static final String TASK_INDEX = "task.index";
+
     /** The connector's name, which names the offsets the sink keeps in Redis. */
     public static String connectorName(Map<String, String> connectorProps) {
         return connectorProps.getOrDefault("name", "redis-sink");
+    }
+
+    /**
+     * The task's number among the connector's tasks, which the connector adds to each task's configuration
+     * ({@link #TASK_INDEX}); it tags the task's metrics on workers that do not tag them themselves.
+     */
+    public static String taskIndex(Map<String, String> taskProps) {
+        return taskProps.getOrDefault(TASK_INDEX, "0");
     }
 
     /** Connect's own error tolerance, which the task honours for failures it finds itself. */

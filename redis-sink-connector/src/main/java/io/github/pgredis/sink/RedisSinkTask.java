@@ -23,6 +23,7 @@ import io.github.pgredis.sink.errors.RetryBackoff;
 import io.github.pgredis.sink.event.ChangeEventDecoder;
 import io.github.pgredis.sink.kafka.KafkaAccess;
 import io.github.pgredis.sink.mapping.RowRenderer;
+import io.github.pgredis.sink.metrics.SinkMetrics;
 import io.github.pgredis.sink.redis.OffsetStore;
 import io.github.pgredis.sink.redis.InternalKeys;
 
@@ -77,9 +78,11 @@ public class RedisSinkTask extends SinkTask {
                 config.truncateMode(), config.valueMaxBytes(), reconciliation, schemaChanges);
         RetryBackoff backoff = new RetryBackoff(config.retryBackoffInitialMs(), config.retryBackoffMaxMs(),
                 config.retryTimeoutMs(), time);
+        SinkMetrics metrics = SinkMetrics.register(context, connectorName, RedisSinkConfig.taskIndex(props), time);
         sink = new ChangeSink(new SessionTarget(config.redisSettings(), applier, offsetStore,
-                config.internalKeyPrefix(), config.feedsAnyTable(), config.waitReplicas(), config.waitTimeoutMs()), context,
-                RedisSinkConfig.toleratesAllErrors(props), backoff, time, config.feedsAnyTable());
+                config.internalKeyPrefix(), config.feedsAnyTable(), config.waitReplicas(), config.waitTimeoutMs(),
+                metrics), context, RedisSinkConfig.toleratesAllErrors(props), backoff, time, config.feedsAnyTable(),
+                metrics);
         log.info("Redis sink task for connector '{}' started: {} format, offsets kept in Redis under {}",
                 connectorName, config.valueFormat().name().toLowerCase(Locale.ROOT), offsetStore.key());
     }

@@ -11,7 +11,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 
 /**
  * The direction of dependencies between the sink's packages, enforced: the connector and task on top, then the
- * stateful core, then applying changes, then the Redis session and the mapping of records, then the event view,
+ * stateful core, then its metrics, then applying changes, then the Redis session and the mapping of records, then the event view,
  * with errors and config helpers at the bottom. No cycles.
  */
 class PackageDirectionTest {
@@ -29,6 +29,7 @@ class PackageDirectionTest {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("connector").definedBy("io.github.pgredis.sink")
                 .layer("core").definedBy("io.github.pgredis.sink.core..")
+                .layer("metrics").definedBy("io.github.pgredis.sink.metrics..")
                 .layer("apply").definedBy("io.github.pgredis.sink.apply..")
                 .layer("redis").definedBy("io.github.pgredis.sink.redis..")
                 .layer("kafka").definedBy("io.github.pgredis.sink.kafka..")
@@ -38,11 +39,12 @@ class PackageDirectionTest {
                 .layer("config").definedBy("io.github.pgredis.sink.config..")
                 .whereLayer("connector").mayNotBeAccessedByAnyLayer()
                 .whereLayer("core").mayOnlyBeAccessedByLayers("connector")
-                .whereLayer("apply").mayOnlyBeAccessedByLayers("connector", "core")
+                .whereLayer("metrics").mayOnlyBeAccessedByLayers("connector", "core")
+                .whereLayer("apply").mayOnlyBeAccessedByLayers("connector", "core", "metrics")
                 .whereLayer("redis").mayOnlyBeAccessedByLayers("connector", "core", "apply")
                 .whereLayer("kafka").mayOnlyBeAccessedByLayers("connector", "apply")
                 .whereLayer("mapping").mayOnlyBeAccessedByLayers("connector", "core", "apply")
-                .whereLayer("event").mayOnlyBeAccessedByLayers("connector", "core", "apply", "mapping")
+                .whereLayer("event").mayOnlyBeAccessedByLayers("connector", "core", "metrics", "apply", "mapping")
                 .whereLayer("errors").mayOnlyBeAccessedByLayers("connector", "core", "apply", "redis", "mapping",
                         "event")
                 .whereLayer("config").mayOnlyBeAccessedByLayers("connector", "mapping")

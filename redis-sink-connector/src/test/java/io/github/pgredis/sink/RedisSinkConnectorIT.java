@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.testing.RedisServer;
 import io.github.pgredis.sink.testing.RedisServerExtension;
+import io.github.pgredis.sink.testing.SinkMetricsJmx;
 import io.lettuce.core.api.sync.RedisCommands;
 
 /** The sink inside a real Connect cluster, fed through Kafka with JSON as Debezium writes it. */
@@ -76,7 +77,7 @@ class RedisSinkConnectorIT {
         String before = op.equals("d") ? row : "null";
         String after = op.equals("d") ? "null" : row;
         return "{\"before\":" + before + ",\"after\":" + after + ",\"source\":{\"schema\":\"public\","
-                + "\"table\":\"" + table + "\",\"lsn\":" + lsn + ",\"sequence\":\"[\\\"" + (lsn - 1) + "\\\",\\\"" + lsn
+                + "\"table\":\"" + table + "\",\"ts_ms\":" + System.currentTimeMillis() + ",\"lsn\":" + lsn + ",\"sequence\":\"[\\\"" + (lsn - 1) + "\\\",\\\"" + lsn
                 + "\\\"]\"},\"op\":\"" + op + "\"}";
     }
 
@@ -141,6 +142,15 @@ class RedisSinkConnectorIT {
         long total = changes.size();
         await(WAIT, "offsets committed", () -> ConnectClusters.committedOffsetSum(connect, CONNECTOR) == total);
         Map<String, Map<String, String>> applied = redis.hashes("public.users:*");
+        // the worker's plugin metrics (KIP-877); the converter's failure never reaches the task
+        long reachedTheTask = total - 1;
+        assertThat(metric("dead-letters-total")).isEqualTo(5);
+        assertThat(metric("changes-applied-total") + metric("changes-skipped-total"))
+                .isEqualTo(reachedTheTask - 5);
+        assertThat(metric("changes-deleted-total")).as("8 deletes, 8 tombstones").isEqualTo(16);
+        assertThat(metric("freshness-lag-ms")).isGreaterThanOrEqualTo(0);
+        assertThat(SinkMetricsJmx.task(CONNECTOR, 0, "batch-size-max")).isBetween(1.0, 50.0);
+        assertThat(SinkMetricsJmx.task(CONNECTOR, 0, "redis-round-trip-time-max-ms")).isPositive();
 
         connect.stopConnector(CONNECTOR);
         connect.assertions().assertConnectorIsStopped(CONNECTOR, "sink did not stop");
@@ -151,7 +161,14 @@ class RedisSinkConnectorIT {
         await(WAIT, "replay committed", () -> ConnectClusters.committedOffsetSum(connect, CONNECTOR) == total);
 
         assertThat(redis.hashes("public.users:*")).as("a full replay converges; no deleted row comes back").isEqualTo(applied);
+        assertThat(metric("changes-skipped-total")).as("the restarted task's figures: it skipped every change")
+                .isEqualTo(reachedTheTask - 5);
+        assertThat(metric("changes-applied-total")).isZero();
         connect.deleteConnector(CONNECTOR);
+    }
+
+    private static double metric(String name) {
+        return SinkMetricsJmx.count(CONNECTOR, 0, "public.users", name);
     }
 
     /**

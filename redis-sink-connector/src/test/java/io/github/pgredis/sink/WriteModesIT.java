@@ -20,6 +20,7 @@ import io.github.pgredis.sink.redis.InternalKeys;
 import io.github.pgredis.sink.testing.ChangeRecords;
 import io.github.pgredis.sink.testing.RedisServer;
 import io.github.pgredis.sink.testing.RedisServerExtension;
+import io.github.pgredis.sink.testing.SinkMetricsJmx;
 import io.github.pgredis.sink.testing.StubSinkTaskContext;
 import io.lettuce.core.api.sync.RedisCommands;
 
@@ -79,6 +80,13 @@ class WriteModesIT {
         putAndSettle(task, List.of(users.create(100, user(1, "older"))));
         assertThat(commands.exists("public.users:1")).isZero();
         assertThat(commands.get(keys.version("public.users:1"))).contains(Long.toHexString(200));
+        assertThat(metric("changes-applied-total")).isEqualTo(1);
+        assertThat(metric("changes-invalidated-total")).isEqualTo(1);
+        assertThat(metric("changes-skipped-total")).as("the older change").isEqualTo(1);
+    }
+
+    private double metric(String name) {
+        return SinkMetricsJmx.count("modes-sink", 0, "public.users", name);
     }
 
     @Test
@@ -92,8 +100,12 @@ class WriteModesIT {
         assertThat(commands.exists("public.users:2")).as("an absent key stays absent").isZero();
         assertThat(commands.pttl(keys.version("public.users:2"))).as("a marker").isBetween(1L, RETENTION_MS);
         assertThat(commands.pttl(keys.version("public.users:1"))).as("a cached row's version stays").isEqualTo(-1);
+        assertThat(metric("changes-not-cached-total")).isEqualTo(1);
         putAndSettle(task, List.of(users.delete(302, user(1, "b"))));
         assertThat(commands.exists("public.users:1")).isZero();
+        assertThat(metric("changes-applied-total")).isEqualTo(3);
+        assertThat(metric("changes-deleted-total")).isEqualTo(1);
+        assertThat(metric("changes-invalidated-total")).isZero();
     }
 
     @Test

@@ -8,9 +8,11 @@ import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * The result of one batch that Redis took: the records that failed on their own (for the dead-letter queue), and
- * per original topic-partition the next offset, covering both applied and failed records.
+ * per original topic-partition the next offset, covering both applied and failed records; {@code applied} counts the
+ * key writes Redis answered, {@code tables} what they did per table.
  */
-public record BatchOutcome(List<Failed> failed, Map<TopicPartition, Long> nextOffsets, int applied) {
+public record BatchOutcome(List<Failed> failed, Map<TopicPartition, Long> nextOffsets, int applied,
+        Map<String, TableTally> tables) {
     public record Failed(SinkRecord record, RuntimeException error) {
     }
 }

@@ -140,7 +140,7 @@ public final class ChangeApplier {
             kind = event.isTombstone() ? RowWrite.Kind.TOMBSTONE : RowWrite.Kind.DELETE;
         }
         RowWrite write = new RowWrite(key, kind, event.version(), event.offset(), row, event.record(), mode,
-                table.ttlMs());
+                table.ttlMs(), event.qualifiedTable(), event.commitTimeMs());
         if (!fed(table, event) || event.isSnapshotRead() || event.isTombstone()) {
             return write;
         }

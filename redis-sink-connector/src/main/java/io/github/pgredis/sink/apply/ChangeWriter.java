@@ -49,21 +49,30 @@ public final class ChangeWriter {
         return replies;
     }
 
+    /** What apply-change.lua did with a write, or why it failed ({@code result} is then meaningless). */
+    record Reply(long result, RuntimeException failure) {
+        /** The script's result: the version guard found the change or a newer one already applied. */
+        static final long SKIPPED = 0;
+        /** The script's result: the change was applied. */
+        static final long APPLIED = 1;
+        /** The script's result: the row was not stored, since its key was absent; a version marker was left. */
+        static final long MARKED_ONLY = 2;
+    }
+
     /**
      * Waits for the replies of sent writes until the deadline (System.currentTimeMillis()) and returns, per write and
-     * in order, its failure or null when Redis applied it (or already held a newer version).
+     * in order, what the script did or its failure.
      */
-    static List<RuntimeException> failures(List<RedisFuture<Long>> replies, long deadlineMs) {
-        List<RuntimeException> failures = new ArrayList<>(replies.size());
+    static List<Reply> replies(List<RedisFuture<Long>> replies, long deadlineMs) {
+        List<Reply> outcomes = new ArrayList<>(replies.size());
         for (RedisFuture<Long> reply : replies) {
             try {
-                RedisSession.awaitUntil(reply, deadlineMs);
-                failures.add(null);
+                outcomes.add(new Reply(RedisSession.awaitUntil(reply, deadlineMs), null));
             } catch (RuntimeException e) {
-                failures.add(e);
+                outcomes.add(new Reply(Reply.SKIPPED, e));
             }
         }
-        return failures;
+        return outcomes;
     }
 
     private String[] arguments(RowWrite write) {
@@ -255,9 +264,9 @@ public final class ChangeWriter {
         }
         List<RedisFuture<Long>> replies = send(session, deletes);
         session.flush();
-        for (RuntimeException failure : failures(replies, System.currentTimeMillis() + session.timeoutMs())) {
-            if (failure != null && RedisFailure.classify(failure) != RedisFailure.RECORD) {
-                throw failure;
+        for (Reply reply : replies(replies, System.currentTimeMillis() + session.timeoutMs())) {
+            if (reply.failure() != null && RedisFailure.classify(reply.failure()) != RedisFailure.RECORD) {
+                throw reply.failure();
             }
         }
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -49,6 +50,20 @@ public final class PendingBatch {
         sent.add(new Sent(writes, replies));
     }
 
+    /** Calls {@code roundTripNanos} with the time from now until the reply of the batch's last write came back. */
+    public void whenAnswered(LongConsumer roundTripNanos) {
+        if (sent.isEmpty()) {
+            return;
+        }
+        List<RedisFuture<Long>> last = sent.get(sent.size() - 1).replies();
+        long sentAt = System.nanoTime();
+        last.get(last.size() - 1).whenComplete((result, failure) -> {
+            if (failure == null) {
+                roundTripNanos.accept(System.nanoTime() - sentAt);
+            }
+        });
+    }
+
     /**
      * Waits for every reply, all within one {@code timeoutMs} from now, and sorts the failures: a record's own go to
      * the outcome; any other is thrown, naming the key, for the caller to classify (a fatal one before others).
@@ -57,15 +72,18 @@ public final class PendingBatch {
         long deadlineMs = System.currentTimeMillis() + timeoutMs;
         RuntimeException batchFailure = null;
         int applied = 0;
+        Map<String, TableTally> tables = new HashMap<>();
         for (Sent segment : sent) {
-            List<RuntimeException> failures = ChangeWriter.failures(segment.replies(), deadlineMs);
-            for (int i = 0; i < failures.size(); i++) {
-                RuntimeException failure = failures.get(i);
+            List<ChangeWriter.Reply> replies = ChangeWriter.replies(segment.replies(), deadlineMs);
+            for (int i = 0; i < replies.size(); i++) {
+                ChangeWriter.Reply reply = replies.get(i);
+                RowWrite write = segment.writes().get(i);
+                RuntimeException failure = reply.failure();
                 if (failure == null) {
                     applied++;
+                    count(tables, write, reply.result());
                     continue;
                 }
-                RowWrite write = segment.writes().get(i);
                 RedisFailure kind = RedisFailure.classify(failure);
                 if (kind == RedisFailure.RECORD) {
                     for (SinkRecord record : write.records()) {
@@ -82,6 +100,28 @@ public final class PendingBatch {
         if (batchFailure != null) {
             throw batchFailure;
         }
-        return new BatchOutcome(failed, nextOffsets, applied);
+        return new BatchOutcome(failed, nextOffsets, applied, tables);
+    }
+
+    private static void count(Map<String, TableTally> tables, RowWrite write, long result) {
+        if (write.table() == null) {
+            return;
+        }
+        TableTally tally = tables.computeIfAbsent(write.table(), table -> new TableTally());
+        long changes = write.records().size();
+        tally.newestCommitTimeMs = Math.max(tally.newestCommitTimeMs, write.commitTimeMs());
+        if (result == ChangeWriter.Reply.SKIPPED) {
+            tally.skipped += changes;
+            return;
+        }
+        tally.applied += changes;
+        if (write.mode() == WriteMode.INVALIDATE) {
+            tally.invalidated += changes;
+            return;
+        }
+        tally.deleted += write.deletes();
+        if (result == ChangeWriter.Reply.MARKED_ONLY) {
+            tally.notCached += changes - write.deletes();
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.apache.kafka.connect.sink.SinkRecord;
 
+import io.github.pgredis.sink.event.ChangeEvent;
 import io.github.pgredis.sink.event.ChangeVersion;
 import io.github.pgredis.sink.mapping.RenderedRow;
 
@@ -24,6 +25,9 @@ public final class RowWrite {
     private final WriteMode mode;
     private final long ttlMs;
     private final FeedEntry feed;
+    private final String table;
+    private final long commitTimeMs;
+    private final int deletes;
 
     /** The change feed entry of a write: its table's stream, what it carries, and the change's operation. */
     public record FeedEntry(String stream, FeedContent content, char operation) {
@@ -31,25 +35,29 @@ public final class RowWrite {
 
     /**
      * A change of one key; {@code mode} (never ADAPTIVE: the caller resolves it) and {@code ttlMs} say how an
-     * upsert is stored.
+     * upsert is stored; {@code table} and {@code commitTimeMs} are the change's, for metrics.
      */
     public RowWrite(String key, Kind kind, ChangeVersion version, long offset, RenderedRow row, SinkRecord record,
-            WriteMode mode, long ttlMs) {
-        this(key, kind, version, offset, row, new ArrayList<>(List.of(record)), mode, ttlMs, null);
+            WriteMode mode, long ttlMs, String table, long commitTimeMs) {
+        this(key, kind, version, offset, row, new ArrayList<>(List.of(record)), mode, ttlMs, null, table,
+                commitTimeMs, kind == Kind.UPSERT ? 0 : 1);
     }
 
     /** This write, also appended to a change feed. */
     public RowWrite fed(FeedEntry entry) {
-        return new RowWrite(key, kind, version, offset, row, records, mode, ttlMs, entry);
+        return new RowWrite(key, kind, version, offset, row, records, mode, ttlMs, entry, table, commitTimeMs,
+                deletes);
     }
 
     /** The delete of one key found by a table truncate; the truncate record itself stands for it. */
     public static RowWrite truncated(String key, ChangeVersion version, long offset) {
-        return new RowWrite(key, Kind.DELETE, version, offset, null, List.of(), WriteMode.UPSERT, 0, null);
+        return new RowWrite(key, Kind.DELETE, version, offset, null, List.of(), WriteMode.UPSERT, 0, null, null,
+                ChangeEvent.UNKNOWN_TIME, 0);
     }
 
     private RowWrite(String key, Kind kind, ChangeVersion version, long offset, RenderedRow row,
-            List<SinkRecord> records, WriteMode mode, long ttlMs, FeedEntry feed) {
+            List<SinkRecord> records, WriteMode mode, long ttlMs, FeedEntry feed, String table, long commitTimeMs,
+            int deletes) {
         if (mode == WriteMode.ADAPTIVE) {
             throw new IllegalArgumentException("the adaptive mode of key '" + key + "' was not resolved");
         }
@@ -62,6 +70,9 @@ public final class RowWrite {
         this.mode = mode;
         this.ttlMs = ttlMs;
         this.feed = feed;
+        this.table = table;
+        this.commitTimeMs = commitTimeMs;
+        this.deletes = deletes;
     }
 
     /**
@@ -79,18 +90,23 @@ public final class RowWrite {
         all.addAll(records);
         all.addAll(later.records);
         long lastOffset = Math.max(offset, later.offset);
+        long newestCommitTimeMs = Math.max(commitTimeMs, later.commitTimeMs);
+        int allDeletes = deletes + later.deletes;
         if (later.kind == Kind.TOMBSTONE) {
             ChangeVersion newest = version.compareTo(later.version) >= 0 ? version : later.version;
-            return new RowWrite(key, Kind.TOMBSTONE, newest, lastOffset, null, all, later.mode, later.ttlMs, null);
+            return new RowWrite(key, Kind.TOMBSTONE, newest, lastOffset, null, all, later.mode, later.ttlMs, null,
+                    table, newestCommitTimeMs, allDeletes);
         }
         if (version.replaces(later.version, offset, later.offset)) {
-            return new RowWrite(key, kind, version, lastOffset, row, all, later.mode, later.ttlMs, null);
+            return new RowWrite(key, kind, version, lastOffset, row, all, later.mode, later.ttlMs, null, table,
+                    newestCommitTimeMs, allDeletes);
         }
         RenderedRow laterRow = later.row;
         if (laterRow != null && row != null) {
             laterRow = laterRow.keepingFrom(row);
         }
-        return new RowWrite(key, later.kind, later.version, lastOffset, laterRow, all, later.mode, later.ttlMs, null);
+        return new RowWrite(key, later.kind, later.version, lastOffset, laterRow, all, later.mode, later.ttlMs, null,
+                table, newestCommitTimeMs, allDeletes);
     }
 
     public String key() {
@@ -124,6 +140,21 @@ public final class RowWrite {
 
     public long ttlMs() {
         return ttlMs;
+    }
+
+    /** The table of the change as {@link ChangeEvent#qualifiedTable()} names it; null for a truncate's deletes. */
+    public String table() {
+        return table;
+    }
+
+    /** The newest source commit time among the changes this write stands for, or {@link ChangeEvent#UNKNOWN_TIME}. */
+    public long commitTimeMs() {
+        return commitTimeMs;
+    }
+
+    /** How many of the changes this write stands for are deletes or tombstones. */
+    public int deletes() {
+        return deletes;
     }
 
     /** The change feed entry, or null when the change is not appended to one. */

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.pgredis.sink.errors.RedisFailure;
 import io.github.pgredis.sink.errors.RetryBackoff;
+import io.github.pgredis.sink.metrics.SinkMetrics;
 
 /**
  * The stateful core of a sink task: sends batches through the {@link SendPipeline}, counts offsets in the
@@ -39,6 +40,7 @@ public final class ChangeSink {
     private final RetryBackoff backoff;
     private final ServerFence fence;
     private final SendPipeline pipeline;
+    private final SinkMetrics metrics;
     private final OffsetLedger ledger = new OffsetLedger();
     private final Set<TopicPartition> assigned = new HashSet<>();
     private final Set<TopicPartition> pendingRewind = new HashSet<>();
@@ -46,8 +48,9 @@ public final class ChangeSink {
 
     /** {@code oneBatchAtATime}: settle each batch before sending the next (for change feeds). */
     public ChangeSink(RedisTarget target, SinkTaskContext context, boolean errorsTolerated, RetryBackoff backoff,
-            Time time, boolean oneBatchAtATime) {
+            Time time, boolean oneBatchAtATime, SinkMetrics metrics) {
         this.target = target;
+        this.metrics = metrics;
         this.pipeline = new SendPipeline(oneBatchAtATime);
         this.context = context;
         this.deadLetters = new DeadLetters(context.errantRecordReporter(), errorsTolerated);
@@ -99,6 +102,7 @@ public final class ChangeSink {
                 return;
             }
             pipeline.send(target, batch, ledger.unrecorded());
+            metrics.batchSent(batch.size());
             fence.sent();
         } catch (ConnectException e) {
             throw e;
@@ -127,6 +131,7 @@ public final class ChangeSink {
         SendPipeline.Settled settled = pipeline.settleOldest();
         ledger.recorded(settled.recordedOffsets());
         ledger.settled(settled.outcome().nextOffsets(), deadLetters.report(settled.outcome().failed()));
+        metrics.settled(settled.outcome());
         backoff.reset();
         log.debug("Applied {} records as {} key writes ({} sent to the error reporter)", settled.records(),
                 settled.outcome().applied(), settled.outcome().failed().size());
@@ -169,6 +174,7 @@ public final class ChangeSink {
                     + " ms; last failure: " + failure.getMessage(), failure);
         }
         long pauseMs = backoff.nextBackoffMs();
+        metrics.retrying(pauseMs);
         log.warn("The batch failed transiently ({}); retrying it in {} ms (attempt {})", failure.getMessage(),
                 pauseMs, backoff.attempts());
         context.timeout(pauseMs);
@@ -179,6 +185,7 @@ public final class ChangeSink {
     private void rewindAll() {
         log.warn("Redis is another server now (restarted or restored); rewinding {} partitions to the offsets it "
                 + "holds", assigned.size());
+        metrics.rewound();
         pipeline.clear();
         pendingRewind.addAll(assigned);
         rewindPending();
@@ -195,6 +202,7 @@ public final class ChangeSink {
         for (Map.Entry<TopicPartition, OffsetAndMetadata> counted : ledger.committable(seek.keySet()).entrySet()) {
             reapplied += Math.max(0, counted.getValue().offset() - seek.get(counted.getKey()));
         }
+        metrics.reapplied(reapplied);
         ledger.rewound(seek);
         pipeline.dropPartitions(seek.keySet());
         context.offset(seek);
@@ -217,5 +225,6 @@ public final class ChangeSink {
                     + "again from the committed offsets", deferredFailure.getMessage(), deferredFailure);
         }
         target.close();
+        metrics.close();
     }
 }

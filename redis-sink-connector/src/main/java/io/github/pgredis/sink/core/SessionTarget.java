@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import io.github.pgredis.sink.apply.BatchOutcome;
 import io.github.pgredis.sink.apply.ChangeApplier;
 import io.github.pgredis.sink.apply.PendingBatch;
+import io.github.pgredis.sink.metrics.SinkMetrics;
 import io.github.pgredis.sink.redis.AclProbe;
 import io.github.pgredis.sink.redis.OffsetStore;
 import io.github.pgredis.sink.redis.RedisConnection;
@@ -32,6 +33,7 @@ public final class SessionTarget implements RedisTarget {
     private final boolean feedsAnyTable;
     private final int waitReplicas;
     private final long waitTimeoutMs;
+    private final SinkMetrics metrics;
     private RedisSession session;
 
     /**
@@ -39,7 +41,9 @@ public final class SessionTarget implements RedisTarget {
      * replicas must confirm a batch's writes (WAIT) before they count, 0 for none.
      */
     public SessionTarget(RedisSettings settings, ChangeApplier applier, OffsetStore offsetStore,
-            String internalKeyPrefix, boolean feedsAnyTable, int waitReplicas, long waitTimeoutMs) {
+            String internalKeyPrefix, boolean feedsAnyTable, int waitReplicas, long waitTimeoutMs,
+            SinkMetrics metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.applier = applier;
         this.offsetStore = offsetStore;
@@ -63,6 +67,7 @@ public final class SessionTarget implements RedisTarget {
     public SentBatch send(List<SinkRecord> records) {
         RedisSession redis = session();
         PendingBatch pending = applier.send(redis, records);
+        pending.whenAnswered(metrics::roundTrip);
         return new SentBatch() {
             @Override
             public List<SinkRecord> records() {

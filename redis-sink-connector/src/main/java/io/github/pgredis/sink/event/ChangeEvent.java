@@ -10,6 +10,9 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * ExtractNewRecordState, a tombstone or a plain keyed record.
  */
 public final class ChangeEvent {
+    /** {@link #commitTimeMs()} of a record that does not carry the time of its change. */
+    public static final long UNKNOWN_TIME = -1;
+
     private final SinkRecord record;
     private final Operation operation;
     private final List<Column> keyColumns;
@@ -17,9 +20,10 @@ public final class ChangeEvent {
     private final String schemaName;
     private final String tableName;
     private final ChangeVersion version;
+    private final long commitTimeMs;
 
     ChangeEvent(SinkRecord record, Operation operation, List<Column> keyColumns, List<Column> row,
-            String schemaName, String tableName, ChangeVersion version) {
+            String schemaName, String tableName, ChangeVersion version, long commitTimeMs) {
         this.record = record;
         this.operation = operation;
         this.keyColumns = keyColumns;
@@ -27,6 +31,7 @@ public final class ChangeEvent {
         this.schemaName = schemaName;
         this.tableName = tableName;
         this.version = version;
+        this.commitTimeMs = commitTimeMs;
     }
 
     /**
@@ -35,7 +40,7 @@ public final class ChangeEvent {
      */
     public static ChangeEvent ofTable(String topic, String schemaName, String tableName) {
         return new ChangeEvent(new SinkRecord(topic, 0, null, null, null, null, 0), Operation.TRUNCATE, List.of(),
-                null, schemaName, tableName, null);
+                null, schemaName, tableName, null, UNKNOWN_TIME);
     }
 
     public SinkRecord record() {
@@ -92,6 +97,28 @@ public final class ChangeEvent {
 
     public ChangeVersion version() {
         return version;
+    }
+
+    /**
+     * When PostgreSQL committed the change ({@code source.ts_ms}, or {@code __source_ts_ms} of a flattened record;
+     * for a snapshot row, when it was read), or {@link #UNKNOWN_TIME}.
+     */
+    public long commitTimeMs() {
+        return commitTimeMs;
+    }
+
+    /** The table as metrics name it: {@code <schema>.<table>}, or the record's topic when it names no table. */
+    public String qualifiedTable() {
+        return schemaName == null || tableName == null ? tableNamedBy(topic()) : schemaName + "." + tableName;
+    }
+
+    /**
+     * The table as metrics name it from a topic alone (for records that could not be read): {@code <schema>.<table>}
+     * by Debezium's topic naming {@code <prefix>.<schema>.<table>}, else the topic.
+     */
+    public static String tableNamedBy(String topic) {
+        String[] table = ChangeEventDecoder.tableFromTopic(topic);
+        return table[0] == null ? topic : table[0] + "." + table[1];
     }
 
     public String topic() {

@@ -39,7 +39,7 @@ public final class ChangeEventDecoder {
         if (value == null) {
             String[] table = tableFromTopic(record.originalTopic());
             return new ChangeEvent(record, Operation.TOMBSTONE, keyColumns(record), null, table[0], table[1],
-                    ChangeVersion.ofKafkaOffset(epoch, record.originalKafkaOffset()));
+                    ChangeVersion.ofKafkaOffset(epoch, record.originalKafkaOffset()), ChangeEvent.UNKNOWN_TIME);
         }
         FieldAccess fields = FieldAccess.of(value);
         if (fields != null && isEnvelope(fields)) {
@@ -75,8 +75,9 @@ public final class ChangeEventDecoder {
             throw new RecordException(ChangeEvent.describe(record) + " is a change event without source.lsn, so "
                     + "its order against other changes of the row is unknown");
         }
+        long commitTimeMs = time(source.get("ts_ms"));
         if (operation == Operation.TRUNCATE) {
-            return new ChangeEvent(record, operation, List.of(), null, schemaName, tableName, version);
+            return new ChangeEvent(record, operation, List.of(), null, schemaName, tableName, version, commitTimeMs);
         }
         List<Column> row = null;
         if (operation.writesRow()) {
@@ -86,7 +87,8 @@ public final class ChangeEventDecoder {
             }
             row = after.columns();
         }
-        return new ChangeEvent(record, operation, requireKey(record), row, schemaName, tableName, version);
+        return new ChangeEvent(record, operation, requireKey(record), row, schemaName, tableName, version,
+                commitTimeMs);
     }
 
     private ChangeEvent decodeRow(SinkRecord record, FieldAccess fields, Object value) {
@@ -94,7 +96,7 @@ public final class ChangeEventDecoder {
         if (fields == null) {
             return new ChangeEvent(record, Operation.UPDATE, requireKey(record),
                     List.of(new Column(PLAIN_VALUE_COLUMN, record.valueSchema(), value)), topicTable[0],
-                    topicTable[1], plainVersion(record, null));
+                    topicTable[1], plainVersion(record, null), ChangeEvent.UNKNOWN_TIME);
         }
         List<Column> row = new ArrayList<>();
         for (Column column : fields.columns()) {
@@ -118,7 +120,7 @@ public final class ChangeEventDecoder {
         String tableName = text(metadata(fields, "table"));
         return new ChangeEvent(record, operation, requireKey(record), deleted ? null : row,
                 schemaName != null ? schemaName : topicTable[0], tableName != null ? tableName : topicTable[1],
-                version);
+                version, time(fields.get(metadataPrefix + "source_ts_ms")));
     }
 
     /**
@@ -126,7 +128,7 @@ public final class ChangeEventDecoder {
      * naming {@code <prefix>.<schema>.<table>}, so that every record of a table maps to the same keys; nulls for
      * topics with fewer than three dot-separated parts.
      */
-    private static String[] tableFromTopic(String topic) {
+    static String[] tableFromTopic(String topic) {
         int last = topic.lastIndexOf('.');
         int previous = last > 0 ? topic.lastIndexOf('.', last - 1) : -1;
         if (previous <= 0 || last == topic.length() - 1) {
@@ -267,6 +269,11 @@ public final class ChangeEventDecoder {
             return map.get("payload");
         }
         return value;
+    }
+
+    private static long time(Object value) {
+        Long ms = number(value);
+        return ms == null ? ChangeEvent.UNKNOWN_TIME : ms;
     }
 
     private static Long number(Object value) {

@@ -19,7 +19,8 @@
 -- The version key holds the version (37) followed by the Kafka offset (16) of the change that wrote it. It lasts as
 -- long as the row, plus the marker retention when the row has a time to live; a marker lasts the retention.
 -- A hash or json change that lacks columns (kept > 0) for an absent key leaves a marker instead of a partial row.
--- Returns 1 when applied, 0 when the row already holds this change or a newer one.
+-- Returns 1 when applied, 0 when the row already holds this change or a newer one, 2 when a hash or json change left
+-- only a version marker since its key was absent (cached mode, or lacking columns).
 
 local op = ARGV[1]
 local stored = redis.call('GET', KEYS[2])
@@ -140,7 +141,8 @@ if op == 'delete' or op == 'tombstone' or (mode == 'cached' and rowType == 'none
   if stored and string.sub(stored, 1, 37) > version then version = string.sub(stored, 1, 37) end
   redis.call('SET', KEYS[2], version .. position, 'PX', ARGV[4])
   if feedLater then redis.call('XADD', unpack(feedLater)) end
-  return 1
+  if op == 'delete' or op == 'tombstone' then return 1 end
+  return 2
 end
 
 local kept = tonumber(ARGV[8])

@@ -32,7 +32,7 @@ class PendingBatchTest {
         PendingBatch batch = new PendingBatch(List.of(RECORD));
         for (int segment = 0; segment < 5; segment++) {
             List<RowWrite> writes = new ArrayList<>();
-            writes.add(new RowWrite("k" + segment, Kind.DELETE, ChangeVersion.ofKafkaOffset(0, 7), 7, null, RECORD, WriteMode.UPSERT, 0));
+            writes.add(new RowWrite("k" + segment, Kind.DELETE, ChangeVersion.ofKafkaOffset(0, 7), 7, null, RECORD, WriteMode.UPSERT, 0, "public.t", -1));
             batch.sent(writes, List.of(unanswered()));
         }
         long timeoutMs = 300;

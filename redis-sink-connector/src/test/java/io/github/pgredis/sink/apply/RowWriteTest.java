@@ -18,23 +18,23 @@ class RowWriteTest {
     private static RowWrite upsert(long lsn, long offset, Map<String, String> values, List<String> kept) {
         return new RowWrite("k", Kind.UPSERT, ChangeVersion.ofSourcePosition(0, lsn, lsn), offset,
                 new RenderedRow(values, kept),
-                RECORD, WriteMode.UPSERT, 0);
+                RECORD, WriteMode.UPSERT, 0, "public.t", -1);
     }
 
     private static RowWrite delete(long lsn, long offset) {
         return new RowWrite("k", Kind.DELETE, ChangeVersion.ofSourcePosition(0, lsn, lsn), offset, null,
-                RECORD, WriteMode.UPSERT, 0);
+                RECORD, WriteMode.UPSERT, 0, "public.t", -1);
     }
 
     private static RowWrite tombstone(long offset) {
         return new RowWrite("k", Kind.TOMBSTONE, ChangeVersion.ofKafkaOffset(0, offset), offset, null,
-                RECORD, WriteMode.UPSERT, 0);
+                RECORD, WriteMode.UPSERT, 0, "public.t", -1);
     }
 
     private static RowWrite snapshotRow(long snapshotLsn, long offset, String value) {
         return new RowWrite("k", Kind.UPSERT, ChangeVersion.ofSourcePosition(0, snapshotLsn, 0), offset,
                 new RenderedRow(Map.of("v", value), List.of()),
-                RECORD, WriteMode.UPSERT, 0);
+                RECORD, WriteMode.UPSERT, 0, "public.t", -1);
     }
 
     /** The ordering rule of ChangeVersion.replaces holds inside a batch too: there Kafka order decides. */

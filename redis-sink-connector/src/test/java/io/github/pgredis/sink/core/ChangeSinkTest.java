@@ -22,6 +22,7 @@ import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.Test;
 
 import io.github.pgredis.sink.errors.RetryBackoff;
+import io.github.pgredis.sink.metrics.SinkMetrics;
 import io.github.pgredis.sink.event.ChangeEvent;
 import io.github.pgredis.sink.testing.StubSinkTaskContext;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -37,7 +38,7 @@ class ChangeSinkTest {
     private final FakeRedisTarget redis = new FakeRedisTarget();
     private final StubSinkTaskContext context = new StubSinkTaskContext(Map.of());
     private final ChangeSink sink = new ChangeSink(redis, context, true,
-            new RetryBackoff(10, 100, -1, time), time, false);
+            new RetryBackoff(10, 100, -1, time), time, false, SinkMetrics.register(context, "test", "0", time));
 
     private static SinkRecord record(int partition, long offset) {
         return new SinkRecord(TOPIC, partition, null, "k" + offset, null, "v" + partition + "@" + offset, offset);
@@ -83,7 +84,8 @@ class ChangeSinkTest {
     /** What a change feed needs: no later batch reaches Redis while an earlier one may have failed. */
     @Test
     void oneBatchAtATimeNeverSendsABatchBeforeTheOneBeforeItIsKnownApplied() {
-        ChangeSink oneAtATime = new ChangeSink(redis, context, true, new RetryBackoff(10, 100, -1, time), time, true);
+        ChangeSink oneAtATime = new ChangeSink(redis, context, true, new RetryBackoff(10, 100, -1, time), time, true,
+                SinkMetrics.register(context, "test", "1", time));
         oneAtATime.open(List.of(P0));
         redis.batchFailures.add(oom());
         oneAtATime.put(records(0, 0, 3));

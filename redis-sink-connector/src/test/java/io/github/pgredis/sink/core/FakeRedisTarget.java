@@ -59,7 +59,7 @@ final class FakeRedisTarget implements RedisTarget {
                         applied.add(record);
                     }
                 }
-                return new BatchOutcome(failed, next, batch.size() - failed.size());
+                return new BatchOutcome(failed, next, batch.size() - failed.size(), Map.of());
             }
         };
     }

@@ -8,8 +8,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -28,6 +30,8 @@ public final class StubSinkTaskContext implements SinkTaskContext {
     /** When set, a report is acknowledged only when the test completes its future in {@link #heldReports}. */
     public boolean holdReports;
     public final List<CompletableFuture<Void>> heldReports = new ArrayList<>();
+
+    private Supplier<PluginMetrics> pluginMetrics = () -> null;
 
     public StubSinkTaskContext(Map<String, String> configs) {
         this.configs = configs;
@@ -117,9 +121,15 @@ public final class StubSinkTaskContext implements SinkTaskContext {
     public void requestCommit() {
     }
 
+    /** What {@link #pluginMetrics()} gives: by default none, as a worker without plugin metrics for the task. */
+    public StubSinkTaskContext pluginMetrics(Supplier<PluginMetrics> supplier) {
+        this.pluginMetrics = supplier;
+        return this;
+    }
+
     @Override
-    public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
-        return null;
+    public PluginMetrics pluginMetrics() {
+        return pluginMetrics.get();
     }
 
     @Override
