@@ -13,7 +13,8 @@
 #   ./stack.sh down      stop everything; no process of the stack is left
 #
 # STACK_DIR (default .stack) holds the stack's files. Ports (override with the environment): STACK_PG_PORT=15432 STACK_REDIS_PORT=16379 STACK_KAFKA_PORT=19092
-# STACK_CONTROLLER_PORT=19093 STACK_CONNECT_PORT=18083 STACK_REGISTRY_PORT=18081
+# STACK_CONTROLLER_PORT=19093 STACK_CONNECT_PORT=18083 STACK_REGISTRY_PORT=18081 STACK_METRICS_PORT=18084 (the worker's
+# Prometheus endpoint)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")" && pwd)"
@@ -25,6 +26,8 @@ KAFKA_PORT="${STACK_KAFKA_PORT:-19092}"
 CONTROLLER_PORT="${STACK_CONTROLLER_PORT:-19093}"
 CONNECT_PORT="${STACK_CONNECT_PORT:-18083}"
 REGISTRY_PORT="${STACK_REGISTRY_PORT:-18081}"
+METRICS_PORT="${STACK_METRICS_PORT:-18084}"
+METRICS_URL="http://127.0.0.1:$METRICS_PORT/metrics"
 CONNECT_URL="http://127.0.0.1:$CONNECT_PORT"
 REGISTRY_URL="http://127.0.0.1:$REGISTRY_PORT"
 mkdir -p "$STACK"
@@ -169,9 +172,11 @@ start_redis_cluster() {
   wait_for "the Redis Cluster (cluster_state:ok)" 60 bash -c "redis-cli -p $REDIS_PORT cluster info | grep -q cluster_state:ok"
 }
 
+# java_process NAME MAIN CONFIG [JVM option...]
 java_process() {
   local name="$1" main="$2" config="$3"
-  nohup java -Xms256m -Xmx768m -Dlog4j2.configurationFile="$STACK/config/log4j2-$name.properties" \
+  shift 3
+  nohup java -Xms256m -Xmx768m -Dlog4j2.configurationFile="$STACK/config/log4j2-$name.properties" "$@" \
     -cp "$BUILD/lib/*" "$main" "$config" >"$STACK/logs/$name.out" 2>&1 &
   echo $! >"$STACK/run/$name.pid"
 }
@@ -250,9 +255,14 @@ start_kafka() {
   wait_for "the Kafka broker" 60 bash -c "exec 3<>/dev/tcp/127.0.0.1/$KAFKA_PORT"
 }
 
+# The worker with the Prometheus JMX exporter, on the rules the sink's plugin archive ships.
 start_connect() {
-  java_process connect org.apache.kafka.connect.cli.ConnectDistributed "$STACK/config/connect.properties"
+  local rules
+  rules="$(ls "$STACK"/plugins/pgredis-redis-sink-connector-*/etc/prometheus-jmx-exporter.yaml | head -1)"
+  java_process connect org.apache.kafka.connect.cli.ConnectDistributed "$STACK/config/connect.properties" \
+    "-javaagent:$BUILD/agents/jmx_prometheus_javaagent.jar=127.0.0.1:$METRICS_PORT:$rules"
   wait_for "the Connect REST API" 120 curl -sf "$CONNECT_URL/connector-plugins"
+  wait_for "the worker's metrics endpoint" 30 curl -sf -o /dev/null "$METRICS_URL"
 }
 
 # A connector file with its ${NAME} placeholders filled in, as the body of PUT /connectors/{name}/config.
@@ -337,6 +347,7 @@ REDIS_URL=$(redis_url)
 REDIS_TOPOLOGY=$(redis_mode)
 CONNECT_URL=$CONNECT_URL
 REGISTRY_URL=$registry_url
+METRICS_URL=$METRICS_URL
 ENV
   trap - EXIT
   say "Up. Changes flow from PostgreSQL to Redis. Endpoints (also in $STACK/endpoints.env):"
@@ -417,7 +428,43 @@ print("  %-11s %s (%s)" % (s["name"], s["connector"]["state"], tasks or "no task
   say "Kafka:"
   java -cp "$ROOT/local-stack/target/classes:$BUILD/lib/*" -Dlog4j2.configurationFile="$STACK/config/log4j2-kafka.properties" \
     io.github.pgredis.stack.KafkaStatus "127.0.0.1:$KAFKA_PORT" connect-redis-sink redis-sink-dlq
+  say "Sink metrics ($METRICS_URL):"
+  curl -sf "$METRICS_URL" | python3 -c "$SINK_METRICS_SUMMARY" || say "  not reachable"
 }
+
+# Reads the worker's Prometheus text and prints the sink's key figures, per table and per task.
+SINK_METRICS_SUMMARY='
+import re, sys
+line = re.compile(r"^(pgredis_sink_[a-z_]+)\{([^}]*)\} (\S+)$")
+tables, tasks = {}, {}
+for text in sys.stdin:
+    found = line.match(text.strip())
+    if not found:
+        continue
+    name, labels, value = found.group(1)[len("pgredis_sink_"):], dict(re.findall(r"(\w+)=\"([^\"]*)\"", found.group(2))), float(found.group(3))
+    if value != value or value in (float("inf"), float("-inf")):
+        continue  # a windowed figure with no samples in the window
+    if "table" in labels:
+        figures = tables.setdefault(labels["table"], {})
+        # a table is counted over every task; its lag is the worst task s
+        if name.endswith("_ms"):
+            figures[name] = max(figures.get(name, -1), value)
+        else:
+            figures[name] = figures.get(name, 0) + value
+    else:
+        tasks.setdefault(labels.get("connector", "?") + " task " + labels.get("task", "?"), {})[name] = value
+for table, f in sorted(tables.items()):
+    lag = f.get("freshness_lag_ms", -1)
+    print("  %s: %d applied, %d skipped, %d to the DLQ; freshness lag %s (max %d ms in the window)" % (table,
+        f.get("changes_applied_total", 0), f.get("changes_skipped_total", 0), f.get("dead_letters_total", 0),
+        "none yet" if lag < 0 else "%d ms" % lag, max(f.get("freshness_lag_max_ms", 0), 0)))
+for task, f in sorted(tasks.items()):
+    print("  %s: %d retries (backoff now %d ms), %d rewinds; batches of %.0f records, Redis round trip %.1f ms on average" % (task,
+        f.get("retries_total", 0), f.get("retry_backoff_ms", 0), f.get("rewinds_total", 0), f.get("batch_size_avg", 0),
+        f.get("redis_round_trip_time_avg_ms", 0)))
+if not tables and not tasks:
+    print("  no sink metrics yet")
+'
 
 load() {
   local rate="${1:-200}" seconds="${2:-10}"

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -85,7 +90,7 @@ class LocalStackIT {
         }
         env.put("STACK_DIR", stackDir.toString());
         for (String port : List.of("STACK_PG_PORT", "STACK_REDIS_PORT", "STACK_KAFKA_PORT", "STACK_CONTROLLER_PORT",
-                "STACK_CONNECT_PORT", "STACK_REGISTRY_PORT")) {
+                "STACK_CONNECT_PORT", "STACK_REGISTRY_PORT", "STACK_METRICS_PORT")) {
             try (ServerSocket socket = new ServerSocket(0)) {
                 env.put(port, Integer.toString(socket.getLocalPort()));
             }
@@ -225,6 +230,66 @@ class LocalStackIT {
         return RedisSession.await(redis.commands().hget("public.customers:2", "name"), 5_000);
     }
 
+    /**
+     * The worker's Prometheus endpoint (the JMX exporter on the rules the plugin archive ships): while a table is
+     * quiet its freshness lag grows; changes make the counters rise and the lag fall back; ./stack.sh status shows
+     * the figures.
+     */
+    private void theMetricsEndpointCountsChangesAsTheyFlowAndTheLagMoves(String metricsUrl, String pgUrl)
+            throws Exception {
+        String customers = "{connector=\"redis-sink\",table=\"public.customers\",task=\"0\"}";
+        Map<String, Double> quiet = scrape(metricsUrl);
+        assertThat(quiet).containsKeys("pgredis_sink_changes_applied_total" + customers,
+                "pgredis_sink_freshness_lag_ms" + customers, "pgredis_sink_retries_total{connector=\"redis-sink\","
+                        + "task=\"0\"}", "kafka_connect_sink_task_metrics_sink_record_read_total{connector=\""
+                        + "redis-sink\",task=\"0\"}");
+        Thread.sleep(1_500);
+        Map<String, Double> later = scrape(metricsUrl);
+        assertThat(later.get("pgredis_sink_freshness_lag_ms" + customers)).as("a quiet table's lag grows")
+                .isGreaterThanOrEqualTo(quiet.get("pgredis_sink_freshness_lag_ms" + customers) + 1_000);
+
+        int changes = 40;
+        try (Connection pg = DriverManager.getConnection(pgUrl, "postgres", "");
+                Statement statement = pg.createStatement()) {
+            for (int i = 0; i < changes; i++) {
+                statement.executeUpdate("UPDATE customers SET name = 'flowing " + i + "' WHERE id = 3");
+                Thread.sleep(25);
+            }
+        }
+        String applied = "pgredis_sink_changes_applied_total" + customers;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Map<String, Double> flowed = scrape(metricsUrl);
+        while (flowed.get(applied) < later.get(applied) + changes && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            flowed = scrape(metricsUrl);
+        }
+        assertThat(flowed.get(applied)).as("every change counted").isGreaterThanOrEqualTo(later.get(applied) + changes);
+        assertThat(flowed.get("pgredis_sink_freshness_lag_ms" + customers)).as("fresh again")
+                .isLessThan(later.get("pgredis_sink_freshness_lag_ms" + customers));
+        assertThat(flowed.get("pgredis_sink_freshness_lag_max_ms" + customers)).isBetween(0.0, 30_000.0);
+        assertThat(flowed.get("pgredis_sink_dead_letters_total" + customers)).isZero();
+
+        Result status = stack("status");
+        assertThat(status.exit()).as(status.output()).isZero();
+        assertThat(status.output()).containsPattern("public\\.customers: \\d+ applied, \\d+ skipped, 0 to the DLQ; "
+                + "freshness lag \\d+ ms").contains("redis-sink task 0: 0 retries");
+    }
+
+    /** The samples of a Prometheus text page, by name and labels as written. */
+    private static Map<String, Double> scrape(String url) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        Map<String, Double> samples = new HashMap<>();
+        for (String line : response.body().split("\n")) {
+            int space = line.lastIndexOf(' ');
+            if (!line.startsWith("#") && space > 0) {
+                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            }
+        }
+        return samples;
+    }
+
     @ParameterizedTest
     @CsvSource({"json, standalone", "avro, standalone", "json, cluster"})
     void upCarriesAChangeToRedisVerifiesWithoutDriftAndDownLeavesNothingRunning(String format, String redisMode)
@@ -237,7 +302,8 @@ class LocalStackIT {
             int eq = line.indexOf('=');
             endpoints.put(line.substring(0, eq), line.substring(eq + 1));
         }
-        assertThat(endpoints).containsKeys("PG_URL", "REDIS_URL", "REDIS_TOPOLOGY", "CONNECT_URL", "REGISTRY_URL");
+        assertThat(endpoints).containsKeys("PG_URL", "REDIS_URL", "REDIS_TOPOLOGY", "CONNECT_URL", "REGISTRY_URL",
+                "METRICS_URL");
         assertThat(endpoints.get("REDIS_TOPOLOGY")).isEqualTo(redisMode);
         assertThat(endpoints.get("REGISTRY_URL")).as("a registry exactly with avro").isEqualTo(
                 format.equals("avro") ? "http://127.0.0.1:" + env.get("STACK_REGISTRY_PORT") : "");
@@ -264,13 +330,14 @@ class LocalStackIT {
         assertThat(verify.exit()).as(verify.output()).isZero();
         assertThat(verify.output()).contains("public.customers:", "all in Redis and equal");
         if (format.equals("json") && redisMode.equals("standalone")) {
+            theMetricsEndpointCountsChangesAsTheyFlowAndTheLagMoves(endpoints.get("METRICS_URL"), pgUrl);
             installAsTheReadmeSays(endpoints);
         }
 
         Result down = stack("down");
         assertThat(down.exit()).as(down.output()).isZero();
         for (String port : List.of("STACK_PG_PORT", "STACK_REDIS_PORT", "STACK_KAFKA_PORT", "STACK_CONNECT_PORT",
-                "STACK_REGISTRY_PORT")) {
+                "STACK_REGISTRY_PORT", "STACK_METRICS_PORT")) {
             assertThat(isFree(Integer.parseInt(env.get(port)))).as("%s is free after down", port).isTrue();
         }
         int redisNodes = redisMode.equals("cluster") ? 6 : 1;
