@@ -271,19 +271,7 @@ connector_body() {
   local file="$1" converters="${2:-}"
   PG_HOST=127.0.0.1 PG_PORT="$PG_PORT" PG_USER=postgres PG_PASSWORD=postgres PG_DATABASE=postgres \
   KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" REDIS_URL="$(redis_url)" REGISTRY_URL="$REGISTRY_URL/apis/registry/v2" \
-  REDIS_TOPOLOGY="$(redis_mode)" \
-  python3 -c '
-import json, os, re, sys
-def load(path):
-    text = re.sub(r"\$\{([A-Z_]+)\}", lambda m: os.environ[m.group(1)], open(path).read())
-    return json.loads(text)["config"]
-config = load(sys.argv[1])
-if len(sys.argv) > 2 and sys.argv[2]:
-    config = {k: v for k, v in config.items() if not k.startswith(("key.converter", "value.converter"))}
-    config.update({k: v for k, v in load(sys.argv[2]).items() if k.startswith(("key.converter", "value.converter"))})
-if "redis.uri" in config and os.environ["REDIS_TOPOLOGY"] != "standalone":
-    config["redis.topology"] = os.environ["REDIS_TOPOLOGY"]
-print(json.dumps(config))' "$file" "$converters"
+  REDIS_TOPOLOGY="$(redis_mode)" python3 "$ROOT/local-stack/connector-config.py" "$file" "$converters"
 }
 
 register() {
