@@ -1,0 +1,140 @@
+package io.github.pgredis.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.DockerComposeContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+
+import io.github.pgredis.sink.RedisSinkConfig;
+import io.github.pgredis.verify.ConsistencyVerifier;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+
+/**
+ * docker/docker-compose.yml as README.md runs it, through Testcontainers: every image built from this checkout, the
+ * connectors registered by the one-shot service, a change made in PostgreSQL reaches Redis, the verifier finds no
+ * drift, the worker's metrics endpoint counts the change; then everything is removed, volumes included.
+ */
+class ComposeStackIT {
+    private static final Path CHECKOUT = Path.of("..").toAbsolutePath().normalize();
+    private static final Duration START = Duration.ofMinutes(10);
+
+    @Test
+    void composeUpCarriesAChangeToRedisWithoutDriftAndTheMetricsEndpointCountsIt() throws Exception {
+        Assumptions.assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
+                "no Docker engine runs here; .ci/run installs and starts one");
+        DockerImages.ensureBaseImage(CHECKOUT);
+        Map<String, Integer> ports = new HashMap<>();
+        for (String port : List.of("PGREDIS_PG_PORT", "PGREDIS_REDIS_PORT", "PGREDIS_CONNECT_PORT",
+                "PGREDIS_METRICS_PORT", "PGREDIS_REGISTRY_PORT")) {
+            ports.put(port, freePort());
+        }
+        Map<String, String> env = new HashMap<>();
+        ports.forEach((name, port) -> env.put(name, port.toString()));
+
+        try (DockerComposeContainer<?> compose = new DockerComposeContainer<>(
+                new File(CHECKOUT.toFile(), "docker/docker-compose.yml"))
+                .withBuild(true)
+                .withPull(false)
+                .withEnv(env)
+                .withRemoveVolumes(true)
+                .withStartupTimeout(START)
+                // services waited for by their health checks, on the host ports set above: an exposed service would
+                // need Testcontainers' ambassador image, which cannot be pulled here
+                .waitingFor("postgres", Wait.forHealthcheck().withStartupTimeout(START))
+                .waitingFor("redis", Wait.forHealthcheck().withStartupTimeout(START))
+                .waitingFor("connect", Wait.forHealthcheck().withStartupTimeout(START))) {
+            compose.start();
+            String connect = "http://localhost:" + ports.get("PGREDIS_CONNECT_PORT");
+            await(Duration.ofMinutes(3), "both connectors and their tasks RUNNING", () ->
+                    running(connect, "pg-source") && running(connect, "redis-sink"));
+
+            String pgUrl = "jdbc:postgresql://localhost:" + ports.get("PGREDIS_PG_PORT") + "/postgres";
+            RedisClient client = RedisClient.create("redis://localhost:" + ports.get("PGREDIS_REDIS_PORT"));
+            try (StatefulRedisConnection<String, String> redis = client.connect();
+                    Connection pg = DriverManager.getConnection(pgUrl, "postgres", "postgres");
+                    Statement statement = pg.createStatement()) {
+                await(Duration.ofMinutes(2), "the snapshot in Redis",
+                        () -> redis.sync().exists("public.customers:2") == 1);
+                String name = "composed " + System.nanoTime();
+                statement.executeUpdate("UPDATE customers SET name = '" + name + "' WHERE id = 2");
+                await(Duration.ofSeconds(60), "the change in Redis",
+                        () -> name.equals(redis.sync().hget("public.customers:2", "name")));
+            } finally {
+                client.shutdown();
+            }
+
+            RedisSinkConfig sink = RedisSinkConfig.checked(Map.of(RedisSinkConfig.REDIS_URI,
+                    "redis://localhost:" + ports.get("PGREDIS_REDIS_PORT")));
+            List<ConsistencyVerifier.TableReport> reports = ConsistencyVerifier.check(pgUrl, "postgres", "postgres",
+                    sink, "pg", List.of());
+            assertThat(reports).isNotEmpty().allSatisfy(report -> assertThat(report.inSync()).as(report.table())
+                    .isTrue());
+
+            String metrics = get("http://localhost:" + ports.get("PGREDIS_METRICS_PORT") + "/metrics");
+            assertThat(metrics).containsPattern("pgredis_sink_changes_applied_total\\{connector=\"redis-sink\","
+                    + "table=\"public.customers\",task=\"0\"} [1-9]");
+        }
+    }
+
+    private static boolean running(String connect, String connector) {
+        try {
+            String status = get(connect + "/connectors/" + connector + "/status");
+            return status.contains("\"connector\":{\"state\":\"RUNNING\"") && status.contains("\"tasks\":[{")
+                    && !status.matches("(?s).*\"state\":\"(FAILED|UNASSIGNED|PAUSED)\".*");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String get(String url) throws IOException {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IOException(url + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return response.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    private static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
