@@ -31,6 +31,7 @@ import io.github.pgredis.sink.apply.TtlMode;
 import io.github.pgredis.sink.apply.WriteMode;
 import io.github.pgredis.sink.config.DescribedValidator;
 import io.github.pgredis.sink.config.EnumValidator;
+import io.github.pgredis.sink.config.ShownWhen;
 import io.github.pgredis.sink.mapping.ColumnSelection;
 import io.github.pgredis.sink.mapping.KeyTemplate;
 import io.github.pgredis.sink.mapping.ValueFormat;
@@ -711,37 +712,42 @@ public final class RedisSinkConfig extends AbstractConfig {
     private static ConfigDef configDef() {
         ConfigDef def = new ConfigDef();
         int order = 0;
+        List<String> tlsKeys = List.of(REDIS_TLS_VERIFY_MODE, REDIS_TLS_TRUSTSTORE_PATH, REDIS_TLS_TRUSTSTORE_PASSWORD,
+                REDIS_TLS_KEYSTORE_PATH, REDIS_TLS_KEYSTORE_PASSWORD, REDIS_TLS_CERTIFICATE_PATH, REDIS_TLS_KEY_PATH);
+        ShownWhen withTls = ShownWhen.when(RedisSinkConfig::tlsOn);
         def.define(REDIS_URI, Type.STRING, REDIS_URI_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH,
-                REDIS_URI_DOC, GROUP_CONNECTION, ++order, Width.LONG, REDIS_URI_DISPLAY);
+                REDIS_URI_DOC, GROUP_CONNECTION, ++order, Width.LONG, REDIS_URI_DISPLAY, tlsKeys);
         EnumValidator topologies = EnumValidator.of(Topology.class);
-        def.define(REDIS_TOPOLOGY, Type.STRING, REDIS_TOPOLOGY_DEFAULT, topologies, Importance.HIGH,
+        def.define(REDIS_TOPOLOGY, Type.STRING, REDIS_TOPOLOGY_DEFAULT, topologies, Importance.MEDIUM,
                 REDIS_TOPOLOGY_DOC, GROUP_CONNECTION, ++order, Width.SHORT, REDIS_TOPOLOGY_DISPLAY, topologies);
-        def.define(REDIS_USERNAME, Type.STRING, REDIS_USERNAME_DEFAULT, Importance.MEDIUM, REDIS_USERNAME_DOC, GROUP_CONNECTION, ++order,
+        def.define(REDIS_USERNAME, Type.STRING, REDIS_USERNAME_DEFAULT, Importance.HIGH, REDIS_USERNAME_DOC, GROUP_CONNECTION, ++order,
                 Width.MEDIUM, REDIS_USERNAME_DISPLAY);
-        def.define(REDIS_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, REDIS_PASSWORD_DOC, GROUP_CONNECTION,
+        def.define(REDIS_PASSWORD, Type.PASSWORD, null, Importance.HIGH, REDIS_PASSWORD_DOC, GROUP_CONNECTION,
                 ++order, Width.MEDIUM, REDIS_PASSWORD_DISPLAY);
         def.define(REDIS_TLS_ENABLED, Type.BOOLEAN, REDIS_TLS_ENABLED_DEFAULT, Importance.MEDIUM, REDIS_TLS_ENABLED_DOC,
-                GROUP_CONNECTION, ++order, Width.SHORT, REDIS_TLS_ENABLED_DISPLAY);
+                GROUP_CONNECTION, ++order, Width.SHORT, REDIS_TLS_ENABLED_DISPLAY, tlsKeys, ShownWhen.aBoolean());
         EnumValidator verifyModes = EnumValidator.of(TlsVerifyMode.class);
         def.define(REDIS_TLS_VERIFY_MODE, Type.STRING, REDIS_TLS_VERIFY_MODE_DEFAULT, verifyModes, Importance.LOW, REDIS_TLS_VERIFY_MODE_DOC,
-                GROUP_CONNECTION, ++order, Width.SHORT, REDIS_TLS_VERIFY_MODE_DISPLAY, verifyModes);
+                GROUP_CONNECTION, ++order, Width.SHORT, REDIS_TLS_VERIFY_MODE_DISPLAY, withTls.recommending(verifyModes));
         def.define(REDIS_TLS_TRUSTSTORE_PATH, Type.STRING, REDIS_TLS_TRUSTSTORE_PATH_DEFAULT, Importance.LOW, REDIS_TLS_TRUSTSTORE_PATH_DOC,
-                GROUP_CONNECTION, ++order, Width.LONG, REDIS_TLS_TRUSTSTORE_PATH_DISPLAY);
+                GROUP_CONNECTION, ++order, Width.LONG, REDIS_TLS_TRUSTSTORE_PATH_DISPLAY, withTls);
         def.define(REDIS_TLS_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW,
                 REDIS_TLS_TRUSTSTORE_PASSWORD_DOC, GROUP_CONNECTION, ++order, Width.MEDIUM,
-                REDIS_TLS_TRUSTSTORE_PASSWORD_DISPLAY);
+                REDIS_TLS_TRUSTSTORE_PASSWORD_DISPLAY, withTls);
         def.define(REDIS_WAIT_REPLICAS, Type.INT, 0, Range.between(0, 64), Importance.MEDIUM,
-                REDIS_WAIT_REPLICAS_DOC, GROUP_CONNECTION, ++order, Width.SHORT, REDIS_WAIT_REPLICAS_DISPLAY);
+                REDIS_WAIT_REPLICAS_DOC, GROUP_CONNECTION, ++order, Width.SHORT, REDIS_WAIT_REPLICAS_DISPLAY,
+                List.of(REDIS_WAIT_TIMEOUT_MS));
         def.define(REDIS_WAIT_TIMEOUT_MS, Type.LONG, 1_000L, Range.atLeast(1), Importance.LOW,
-                REDIS_WAIT_TIMEOUT_MS_DOC, GROUP_CONNECTION, ++order, Width.SHORT, REDIS_WAIT_TIMEOUT_MS_DISPLAY);
+                REDIS_WAIT_TIMEOUT_MS_DOC, GROUP_CONNECTION, ++order, Width.SHORT, REDIS_WAIT_TIMEOUT_MS_DISPLAY,
+                ShownWhen.when(config -> config.get(REDIS_WAIT_REPLICAS) instanceof Integer replicas && replicas > 0));
         def.define(REDIS_TLS_KEYSTORE_PATH, Type.STRING, "", Importance.LOW, REDIS_TLS_KEYSTORE_PATH_DOC,
-                GROUP_CONNECTION, ++order, Width.LONG, REDIS_TLS_KEYSTORE_PATH_DISPLAY);
+                GROUP_CONNECTION, ++order, Width.LONG, REDIS_TLS_KEYSTORE_PATH_DISPLAY, withTls);
         def.define(REDIS_TLS_KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW, REDIS_TLS_KEYSTORE_PASSWORD_DOC,
-                GROUP_CONNECTION, ++order, Width.MEDIUM, REDIS_TLS_KEYSTORE_PASSWORD_DISPLAY);
+                GROUP_CONNECTION, ++order, Width.MEDIUM, REDIS_TLS_KEYSTORE_PASSWORD_DISPLAY, withTls);
         def.define(REDIS_TLS_CERTIFICATE_PATH, Type.STRING, "", Importance.LOW, REDIS_TLS_CERTIFICATE_PATH_DOC,
-                GROUP_CONNECTION, ++order, Width.LONG, REDIS_TLS_CERTIFICATE_PATH_DISPLAY);
+                GROUP_CONNECTION, ++order, Width.LONG, REDIS_TLS_CERTIFICATE_PATH_DISPLAY, withTls);
         def.define(REDIS_TLS_KEY_PATH, Type.STRING, "", Importance.LOW, REDIS_TLS_KEY_PATH_DOC, GROUP_CONNECTION,
-                ++order, Width.LONG, REDIS_TLS_KEY_PATH_DISPLAY);
+                ++order, Width.LONG, REDIS_TLS_KEY_PATH_DISPLAY, withTls);
         def.define(REDIS_TIMEOUT_MS, Type.LONG, REDIS_TIMEOUT_MS_DEFAULT, Range.atLeast(1), Importance.LOW,
                 REDIS_TIMEOUT_MS_DOC, GROUP_CONNECTION, ++order, Width.SHORT, REDIS_TIMEOUT_MS_DISPLAY);
         def.define(REDIS_CONNECT_TIMEOUT_MS, Type.LONG, REDIS_CONNECT_TIMEOUT_MS_DEFAULT, Range.atLeast(1),
@@ -749,7 +755,7 @@ public final class RedisSinkConfig extends AbstractConfig {
                 REDIS_CONNECT_TIMEOUT_MS_DISPLAY);
 
         order = 0;
-        def.define(KEY_TEMPLATE, Type.STRING, KEY_TEMPLATE_DEFAULT, KeyTemplate.VALIDATOR, Importance.HIGH,
+        def.define(KEY_TEMPLATE, Type.STRING, KEY_TEMPLATE_DEFAULT, KeyTemplate.VALIDATOR, Importance.MEDIUM,
                 KEY_TEMPLATE_DOC, GROUP_MAPPING, ++order, Width.LONG, KEY_TEMPLATE_DISPLAY);
         EnumValidator formats = EnumValidator.of(ValueFormat.class);
         def.define(VALUE_FORMAT, Type.STRING, VALUE_FORMAT_DEFAULT, formats, Importance.HIGH, VALUE_FORMAT_DOC, GROUP_MAPPING,
@@ -777,29 +783,34 @@ public final class RedisSinkConfig extends AbstractConfig {
         order = 0;
         EnumValidator writeModes = EnumValidator.of(WriteMode.class);
         def.define(WRITE_MODE, Type.STRING, WRITE_MODE_DEFAULT, writeModes, Importance.HIGH, WRITE_MODE_DOC,
-                GROUP_CACHE, ++order, Width.SHORT, WRITE_MODE_DISPLAY, writeModes);
+                GROUP_CACHE, ++order, Width.SHORT, WRITE_MODE_DISPLAY,
+                List.of(ADAPTIVE_TARGET_HIT_RATE, ADAPTIVE_HYSTERESIS, ADAPTIVE_WINDOW_MS), writeModes);
+        ShownWhen adaptive = ShownWhen.when(config -> WriteMode.ADAPTIVE.name().equalsIgnoreCase(
+                String.valueOf(config.get(WRITE_MODE)).trim()));
         def.define(TTL_MS, Type.LONG, TTL_MS_DEFAULT, Range.between(0, LONGEST_DURATION_MS), Importance.MEDIUM, TTL_MS_DOC, GROUP_CACHE,
-                ++order, Width.SHORT, TTL_MS_DISPLAY);
+                ++order, Width.SHORT, TTL_MS_DISPLAY, List.of(TTL_MODE));
         EnumValidator ttlModes = EnumValidator.of(TtlMode.class);
         def.define(TTL_MODE, Type.STRING, TTL_MODE_DEFAULT, ttlModes, Importance.MEDIUM, TTL_MODE_DOC, GROUP_CACHE,
-                ++order, Width.SHORT, TTL_MODE_DISPLAY, ttlModes);
+                ++order, Width.SHORT, TTL_MODE_DISPLAY,
+                ShownWhen.when(config -> config.get(TTL_MS) instanceof Long ttl && ttl > 0).recommending(ttlModes));
         def.define(ADAPTIVE_TARGET_HIT_RATE, Type.DOUBLE, ADAPTIVE_TARGET_HIT_RATE_DEFAULT, Range.between(0.0, 1.0),
                 Importance.MEDIUM, ADAPTIVE_TARGET_HIT_RATE_DOC, GROUP_CACHE, ++order, Width.SHORT,
-                ADAPTIVE_TARGET_HIT_RATE_DISPLAY);
+                ADAPTIVE_TARGET_HIT_RATE_DISPLAY, adaptive);
         def.define(ADAPTIVE_HYSTERESIS, Type.DOUBLE, ADAPTIVE_HYSTERESIS_DEFAULT, Range.between(0.0, 1.0),
                 Importance.LOW, ADAPTIVE_HYSTERESIS_DOC, GROUP_CACHE, ++order, Width.SHORT,
-                ADAPTIVE_HYSTERESIS_DISPLAY);
+                ADAPTIVE_HYSTERESIS_DISPLAY, adaptive);
         def.define(ADAPTIVE_WINDOW_MS, Type.LONG, ADAPTIVE_WINDOW_MS_DEFAULT, Range.atLeast(10_000), Importance.LOW,
-                ADAPTIVE_WINDOW_MS_DOC, GROUP_CACHE, ++order, Width.SHORT, ADAPTIVE_WINDOW_MS_DISPLAY);
+                ADAPTIVE_WINDOW_MS_DOC, GROUP_CACHE, ++order, Width.SHORT, ADAPTIVE_WINDOW_MS_DISPLAY, adaptive);
 
         order = 0;
         def.define(FEED_ENABLED, Type.BOOLEAN, FEED_ENABLED_DEFAULT, Importance.MEDIUM, FEED_ENABLED_DOC, GROUP_FEED,
-                ++order, Width.SHORT, FEED_ENABLED_DISPLAY);
+                ++order, Width.SHORT, FEED_ENABLED_DISPLAY, List.of(FEED_CONTENT, FEED_MAX_LENGTH), ShownWhen.aBoolean());
+        ShownWhen fed = ShownWhen.when(config -> Boolean.TRUE.equals(config.get(FEED_ENABLED)));
         EnumValidator feedContents = EnumValidator.of(FeedContent.class);
         def.define(FEED_CONTENT, Type.STRING, FEED_CONTENT_DEFAULT, feedContents, Importance.LOW, FEED_CONTENT_DOC,
-                GROUP_FEED, ++order, Width.SHORT, FEED_CONTENT_DISPLAY, feedContents);
+                GROUP_FEED, ++order, Width.SHORT, FEED_CONTENT_DISPLAY, fed.recommending(feedContents));
         def.define(FEED_MAX_LENGTH, Type.LONG, FEED_MAX_LENGTH_DEFAULT, Range.atLeast(1), Importance.LOW,
-                FEED_MAX_LENGTH_DOC, GROUP_FEED, ++order, Width.SHORT, FEED_MAX_LENGTH_DISPLAY);
+                FEED_MAX_LENGTH_DOC, GROUP_FEED, ++order, Width.SHORT, FEED_MAX_LENGTH_DISPLAY, fed);
 
         order = 0;
         def.define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, "", Importance.MEDIUM, KAFKA_BOOTSTRAP_SERVERS_DOC,
@@ -831,6 +842,12 @@ public final class RedisSinkConfig extends AbstractConfig {
         def.define(RETRY_TIMEOUT_MS, Type.LONG, RETRY_TIMEOUT_MS_DEFAULT, Range.atLeast(-1), Importance.LOW, RETRY_TIMEOUT_MS_DOC,
                 GROUP_RETRIES, ++order, Width.SHORT, RETRY_TIMEOUT_MS_DISPLAY);
         return def;
+    }
+
+    /** Whether the connection uses TLS: redis.tls.enabled or a rediss:// URI. */
+    private static boolean tlsOn(Map<String, Object> config) {
+        return Boolean.TRUE.equals(config.get(REDIS_TLS_ENABLED))
+                || String.valueOf(config.get(REDIS_URI)).trim().toLowerCase(Locale.ROOT).startsWith("rediss");
     }
 
     private static void validatePrefix(String name, Object value) {

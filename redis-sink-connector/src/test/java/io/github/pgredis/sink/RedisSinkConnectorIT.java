@@ -3,17 +3,23 @@ package io.github.pgredis.sink;
 import static io.github.pgredis.sink.testing.ConnectClusters.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigKeyInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffsets;
@@ -24,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.github.pgredis.sink.config.EnumValidator;
 import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.testing.RedisServer;
 import io.github.pgredis.sink.testing.RedisServerExtension;
@@ -294,6 +301,91 @@ class RedisSinkConnectorIT {
                 .value(), StandardCharsets.UTF_8)).contains("Invalid null value for required INT64 field");
         assertThat(redis.commands().exists("public.typed:1")).isZero();
         connect.deleteConnector("typed-sink");
+    }
+
+    /**
+     * What a Connect UI builds its form from, read from a real worker's validate endpoint while Redis does not
+     * answer: every key of the sink with its group, order, display name, documentation, importance and width;
+     * recommended values for every enum and boolean; only the essentials HIGH (Redpanda Console's simple mode shows
+     * just those); dependent keys hidden until what they depend on is set. The answer comes within the sink's bound.
+     */
+    @Test
+    void validateGivesAConnectUiAWholeFormAndAnswersInBoundedTimeWhileRedisIsSilent(RedisServer unused)
+            throws IOException {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Map<String, String> config = ConnectClusters.sinkConfig("redis://127.0.0.1:" + silent.getLocalPort());
+            config.put("name", "form");
+
+            long started = System.nanoTime();
+            Map<String, ConfigInfo> form = form(config);
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+
+            assertThat(tookMs).as("validate with a silent Redis").isLessThan(
+                    2 * RedisSinkConnector.VALIDATE_REDIS_TIMEOUT_MS + 2_000);
+            assertThat(form.get(RedisSinkConfig.REDIS_URI).configValue().errors()).singleElement().asString()
+                    .contains("Cannot use Redis at redis://127.0.0.1:" + silent.getLocalPort());
+            Map<String, List<Integer>> ordersByGroup = new HashMap<>();
+            for (ConfigDef.ConfigKey key : RedisSinkConfig.CONFIG_DEF.configKeys().values()) {
+                assertThat(form).as("validate lists %s", key.name).containsKey(key.name);
+                ConfigKeyInfo definition = form.get(key.name).configKey();
+                assertThat(definition.group()).as("group of %s", key.name).isNotBlank();
+                assertThat(definition.orderInGroup()).as("order of %s", key.name).isPositive();
+                assertThat(definition.displayName()).as("display name of %s", key.name).isNotBlank()
+                        .isNotEqualTo(key.name);
+                assertThat(definition.documentation()).as("documentation of %s", key.name).hasSizeGreaterThan(30);
+                assertThat(definition.width()).as("width of %s", key.name).isNotEqualTo("NONE");
+                if (HIGH_IMPORTANCE.contains(key.name)) {
+                    assertThat(definition.importance()).as("importance of %s", key.name).isEqualTo("HIGH");
+                } else {
+                    assertThat(definition.importance()).as("importance of %s", key.name).isIn("MEDIUM", "LOW");
+                }
+                ordersByGroup.computeIfAbsent(definition.group(), group -> new ArrayList<>())
+                        .add(definition.orderInGroup());
+                List<String> recommended = form.get(key.name).configValue().recommendedValues();
+                if (key.validator instanceof EnumValidator values) {
+                    assertThat(recommended).as("recommended values of %s", key.name)
+                            .containsExactlyElementsOf(List.of(values.toString().split(", ")));
+                } else if (key.type == ConfigDef.Type.BOOLEAN) {
+                    assertThat(recommended).as("recommended values of %s", key.name).containsExactly("true", "false");
+                }
+            }
+            ordersByGroup.forEach((group, orders) -> assertThat(orders).as("orders in %s", group)
+                    .doesNotHaveDuplicates());
+            assertThat(form.get("topics").configKey().importance()).isEqualTo("HIGH");
+            assertThat(visible(form, RedisSinkConfig.REDIS_TLS_TRUSTSTORE_PATH, RedisSinkConfig.REDIS_WAIT_TIMEOUT_MS,
+                    RedisSinkConfig.ADAPTIVE_TARGET_HIT_RATE, RedisSinkConfig.TTL_MODE, RedisSinkConfig.FEED_CONTENT))
+                    .as("dependent keys are hidden until what they depend on is set").containsOnly(false);
+
+            config.put(RedisSinkConfig.REDIS_URI, "rediss://127.0.0.1:" + silent.getLocalPort());
+            config.put(RedisSinkConfig.REDIS_WAIT_REPLICAS, "1");
+            config.put(RedisSinkConfig.WRITE_MODE, "adaptive");
+            config.put(RedisSinkConfig.TTL_MS, "60000");
+            config.put(RedisSinkConfig.FEED_ENABLED, "true");
+            assertThat(visible(form(config), RedisSinkConfig.REDIS_TLS_TRUSTSTORE_PATH,
+                    RedisSinkConfig.REDIS_WAIT_TIMEOUT_MS, RedisSinkConfig.ADAPTIVE_TARGET_HIT_RATE,
+                    RedisSinkConfig.TTL_MODE, RedisSinkConfig.FEED_CONTENT)).containsOnly(true);
+        }
+    }
+
+    /** What Redpanda Console's simple mode shows: the essentials, and nothing else of the sink's keys. */
+    private static final Set<String> HIGH_IMPORTANCE = Set.of(RedisSinkConfig.REDIS_URI,
+            RedisSinkConfig.REDIS_USERNAME, RedisSinkConfig.REDIS_PASSWORD, RedisSinkConfig.WRITE_MODE,
+            RedisSinkConfig.VALUE_FORMAT);
+
+    private Map<String, ConfigInfo> form(Map<String, String> config) {
+        Map<String, ConfigInfo> byName = new HashMap<>();
+        for (ConfigInfo info : connect.validateConnectorConfig(RedisSinkConnector.class.getName(), config).configs()) {
+            byName.put(info.configKey().name(), info);
+        }
+        return byName;
+    }
+
+    private static List<Boolean> visible(Map<String, ConfigInfo> form, String... keys) {
+        List<Boolean> visible = new ArrayList<>();
+        for (String key : keys) {
+            visible.add(form.get(key).configValue().visible());
+        }
+        return visible;
     }
 
     @Test

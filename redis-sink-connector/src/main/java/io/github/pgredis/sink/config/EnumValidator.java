@@ -1,5 +1,6 @@
 package io.github.pgredis.sink.config;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +40,8 @@ public final class EnumValidator implements ConfigDef.Validator, ConfigDef.Recom
 
     @Override
     public List<Object> validValues(String name, java.util.Map<String, Object> parsedConfig) {
-        return List.copyOf(values);
+        // Connect's validate removes the values it finds invalid from this list
+        return new ArrayList<>(values);
     }
 
     @Override
