@@ -20,13 +20,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.DockerComposeContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 
 import io.github.pgredis.sink.RedisSinkConfig;
+import io.github.pgredis.sink.testing.ContainerImages;
 import io.github.pgredis.verify.ConsistencyVerifier;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -37,14 +36,12 @@ import io.lettuce.core.api.StatefulRedisConnection;
  * drift, the worker's metrics endpoint counts the change; then everything is removed, volumes included.
  */
 class ComposeStackIT {
-    private static final Path CHECKOUT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path CHECKOUT = ContainerImages.CHECKOUT;
     private static final Duration START = Duration.ofMinutes(10);
 
     @Test
     void composeUpCarriesAChangeToRedisWithoutDriftAndTheMetricsEndpointCountsIt() throws Exception {
-        Assumptions.assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
-                "no Docker engine runs here; .ci/run installs and starts one");
-        DockerImages.ensureBaseImage(CHECKOUT);
+        ContainerImages.requireDocker();
         Map<String, Integer> ports = new HashMap<>();
         for (String port : List.of("PGREDIS_PG_PORT", "PGREDIS_REDIS_PORT", "PGREDIS_CONNECT_PORT",
                 "PGREDIS_METRICS_PORT", "PGREDIS_REGISTRY_PORT")) {

@@ -19,7 +19,7 @@ import io.github.pgredis.sink.redis.RedisConnection;
 import io.github.pgredis.sink.redis.RedisSession;
 import io.github.pgredis.sink.testing.ChangeRecords;
 import io.github.pgredis.sink.testing.ConnectClusters;
-import io.github.pgredis.sink.testing.DockerRedis;
+import io.github.pgredis.sink.testing.ContainerRedis;
 import io.github.pgredis.sink.testing.StubSinkTaskContext;
 
 /**
@@ -39,12 +39,13 @@ class NetworkPartitionIT {
     @ParameterizedTest
     @ValueSource(strings = {"standalone", "cluster"})
     void aPartitionFromAMasterLosesNothingAndTheTaskRecoversByItselfOnceHealed(String topology) {
-        try (DockerRedis redis = topology.equals("cluster") ? DockerRedis.startCluster(3) : DockerRedis.start()) {
+        try (ContainerRedis redis = topology.equals("cluster") ? ContainerRedis.startCluster(3)
+                : ContainerRedis.start()) {
             partitionAndHeal(redis, topology);
         }
     }
 
-    private void partitionAndHeal(DockerRedis redis, String topology) {
+    private void partitionAndHeal(ContainerRedis redis, String topology) {
         Map<String, String> config = new HashMap<>(Map.of("name", "partitioned", RedisSinkConfig.REDIS_URI,
                 redis.uri(), RedisSinkConfig.REDIS_TOPOLOGY, topology, RedisSinkConfig.REDIS_TIMEOUT_MS, "1000",
                 RedisSinkConfig.REDIS_CONNECT_TIMEOUT_MS, "1000", RedisSinkConfig.RETRY_BACKOFF_INITIAL_MS, "10"));

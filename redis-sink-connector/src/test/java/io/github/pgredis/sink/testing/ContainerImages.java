@@ -1,0 +1,56 @@
+package io.github.pgredis.sink.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.images.builder.ImageFromDockerfile;
+
+/**
+ * The images of docker/ for Testcontainers, built from this checkout: the base image first (docker/base-image.sh
+ * builds debian:bookworm-slim where no registry serves it), then the service's own Dockerfile, so that the tests
+ * run the servers users get from docker-compose.yml. Where no Docker engine runs the calling test is skipped,
+ * saying so.
+ */
+public final class ContainerImages {
+    /** The repository root, from a module's directory (where Maven runs a module's tests). */
+    public static final Path CHECKOUT = Path.of("..").toAbsolutePath().normalize();
+
+    private ContainerImages() {
+    }
+
+    /** Skips the calling test unless a Docker engine runs, and makes sure the base image is there. */
+    public static synchronized void requireDocker() {
+        Assumptions.assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
+                "no Docker engine runs here; .ci/run installs and starts one");
+        try {
+            Path log = Files.createTempFile("base-image", ".log");
+            Process process = new ProcessBuilder(CHECKOUT.resolve("docker/base-image.sh").toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean finished = process.waitFor(10, TimeUnit.MINUTES);
+            String output = Files.readString(log);
+            Files.delete(log);
+            if (!finished) {
+                process.destroyForcibly();
+                throw new IllegalStateException("docker/base-image.sh took more than 10 minutes: " + output);
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("docker/base-image.sh failed: " + output);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot run docker/base-image.sh", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** docker/redis/Dockerfile's image (Redis 7 from Debian), built once per run; its name. */
+    public static synchronized String redis() {
+        requireDocker();
+        return new ImageFromDockerfile("pgredis/redis:local", false)
+                .withDockerfile(CHECKOUT.resolve("docker/redis/Dockerfile")).get();
+    }
+}

@@ -1,0 +1,164 @@
+package io.github.pgredis.sink.testing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.Container;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.utility.DockerImageName;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Network.Ipam;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+
+/**
+ * redis-servers in containers of their own (Testcontainers, on docker/redis/Dockerfile's image), on a network of
+ * their own with fixed addresses, so that a test can cut one off for real (packets dropped, no connection reset)
+ * and heal it at the same address: one server, or the masters of a Redis Cluster. The sink reaches them at their
+ * container addresses, which is also what Cluster nodes announce. The local-process {@link RedisServer} stays the
+ * fast default; this is for tests that need separate hosts.
+ */
+public final class ContainerRedis implements AutoCloseable {
+    private static final int PORT = 6379;
+
+    private final Network network;
+    private final List<GenericContainer<?>> nodes = new ArrayList<>();
+    private final List<String> ips = new ArrayList<>();
+    private RedisClient client;
+    private StatefulRedisConnection<String, String> connection;
+
+    private ContainerRedis(Network network) {
+        this.network = network;
+    }
+
+    /** Starts one server; skips the calling test when there is no Docker engine. */
+    public static ContainerRedis start() {
+        return start(1);
+    }
+
+    /** Starts a Redis Cluster of {@code masters} masters without replicas, one container each. */
+    public static ContainerRedis startCluster(int masters) {
+        return start(masters);
+    }
+
+    private static ContainerRedis start(int count) {
+        DockerImageName image = DockerImageName.parse(ContainerImages.redis());
+        String prefix = "10.213." + (1 + Math.floorMod(UUID.randomUUID().hashCode(), 250)) + ".";
+        Network network = Network.builder()
+                .createNetworkCmdModifier(create -> create.withIpam(new Ipam()
+                        .withConfig(new Ipam.Config().withSubnet(prefix + "0/24"))))
+                .build();
+        ContainerRedis redis = new ContainerRedis(network);
+        boolean started = false;
+        try {
+            for (int node = 0; node < count; node++) {
+                String ip = prefix + (10 + node);
+                List<String> args = new ArrayList<>(List.of("--bind", "0.0.0.0", "--protected-mode", "no",
+                        "--save", "", "--appendonly", "no"));
+                if (count > 1) {
+                    args.addAll(List.of("--cluster-enabled", "yes", "--cluster-node-timeout", "2000"));
+                }
+                GenericContainer<?> container = new GenericContainer<>(image)
+                        .withNetwork(network)
+                        .withCreateContainerCmdModifier(create -> create.withIpv4Address(ip))
+                        .withCommand(args.toArray(String[]::new))
+                        .waitingFor(Wait.forLogMessage(".*Ready to accept connections.*", 1)
+                                .withStartupTimeout(Duration.ofSeconds(60)));
+                redis.nodes.add(container);
+                redis.ips.add(ip);
+                container.start();
+            }
+            if (count > 1) {
+                List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+                redis.ips.forEach(ip -> create.add(ip + ":" + PORT));
+                create.add("--cluster-yes");
+                redis.exec(0, create.toArray(String[]::new));
+                redis.awaitClusterOk();
+            }
+            started = true;
+            return redis;
+        } finally {
+            if (!started) {
+                redis.close();
+            }
+        }
+    }
+
+    /** Waits until every node reports cluster_state:ok. */
+    public void awaitClusterOk() {
+        for (int node = 0; node < nodes.size(); node++) {
+            int which = node;
+            ConnectClusters.await(Duration.ofSeconds(60), "cluster_state:ok on node " + node,
+                    () -> exec(which, "redis-cli", "cluster", "info").contains("cluster_state:ok"));
+        }
+    }
+
+    /** redis.uri for the server, or the seed nodes of the cluster. */
+    public String uri() {
+        return "redis://" + String.join(",", ips.stream().map(ip -> ip + ":" + PORT).toList());
+    }
+
+    /** Cuts a node off its network: what is sent to it is dropped, nothing answers, nothing resets. */
+    public void partition(int node) {
+        docker().disconnectFromNetworkCmd().withNetworkId(network.getId())
+                .withContainerId(nodes.get(node).getContainerId()).exec();
+    }
+
+    /** Puts the node back on its network at the same address. */
+    public void heal(int node) {
+        docker().connectToNetworkCmd().withNetworkId(network.getId())
+                .withContainerId(nodes.get(node).getContainerId())
+                .withContainerNetwork(new ContainerNetwork().withIpamConfig(
+                        new ContainerNetwork.Ipam().withIpv4Address(ips.get(node))))
+                .exec();
+    }
+
+    /** Synchronous commands on a connection of the test's own to the first node (only while connected). */
+    public synchronized RedisCommands<String, String> commands() {
+        if (connection == null || !connection.isOpen()) {
+            client = RedisClient.create("redis://" + ips.get(0) + ":" + PORT);
+            connection = client.connect();
+        }
+        return connection.sync();
+    }
+
+    private String exec(int node, String... command) {
+        try {
+            Container.ExecResult result = nodes.get(node).execInContainer(command);
+            if (result.getExitCode() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + result.getStdout()
+                        + result.getStderr());
+            }
+            return result.getStdout();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static DockerClient docker() {
+        return DockerClientFactory.instance().client();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (client != null) {
+            client.shutdown();
+            client = null;
+            connection = null;
+        }
+        nodes.forEach(GenericContainer::stop);
+        network.close();
+    }
+}
