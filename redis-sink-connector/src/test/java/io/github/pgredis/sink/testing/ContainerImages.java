@@ -2,6 +2,7 @@ package io.github.pgredis.sink.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
@@ -45,6 +46,21 @@ public final class ContainerImages {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * docker/postgres/Dockerfile's image (PostgreSQL 15 from Debian with logical replication and Debezium's setup),
+     * built from exactly the files of the checkout it copies; its name.
+     */
+    public static synchronized String postgres() {
+        requireDocker();
+        ImageFromDockerfile image = new ImageFromDockerfile("pgredis/postgres:local", false)
+                .withFileFromPath("Dockerfile", CHECKOUT.resolve("docker/postgres/Dockerfile"));
+        for (String file : List.of("docker/postgres/postgres.sh", "pg-source-config/postgresql/postgresql.conf",
+                "pg-source-config/sql/setup.sql", "local-stack/demo-schema.sql")) {
+            image.withFileFromPath(file, CHECKOUT.resolve(file));
+        }
+        return image.get();
     }
 
     /** docker/redis/Dockerfile's image (Redis 7 from Debian), built once per run; its name. */

@@ -3,18 +3,11 @@ package io.github.pgredis.sink.testing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Container;
 import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
-
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.ContainerNetwork;
-import com.github.dockerjava.api.model.Network.Ipam;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -30,13 +23,13 @@ import io.lettuce.core.api.sync.RedisCommands;
 public final class ContainerRedis implements AutoCloseable {
     private static final int PORT = 6379;
 
-    private final Network network;
+    private final TestNetwork network;
     private final List<GenericContainer<?>> nodes = new ArrayList<>();
     private final List<String> ips = new ArrayList<>();
     private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
 
-    private ContainerRedis(Network network) {
+    private ContainerRedis(TestNetwork network) {
         this.network = network;
     }
 
@@ -52,29 +45,21 @@ public final class ContainerRedis implements AutoCloseable {
 
     private static ContainerRedis start(int count) {
         DockerImageName image = DockerImageName.parse(ContainerImages.redis());
-        String prefix = "10.213." + (1 + Math.floorMod(UUID.randomUUID().hashCode(), 250)) + ".";
-        Network network = Network.builder()
-                .createNetworkCmdModifier(create -> create.withIpam(new Ipam()
-                        .withConfig(new Ipam.Config().withSubnet(prefix + "0/24"))))
-                .build();
-        ContainerRedis redis = new ContainerRedis(network);
+        ContainerRedis redis = new ContainerRedis(new TestNetwork());
         boolean started = false;
         try {
             for (int node = 0; node < count; node++) {
-                String ip = prefix + (10 + node);
                 List<String> args = new ArrayList<>(List.of("--bind", "0.0.0.0", "--protected-mode", "no",
                         "--save", "", "--appendonly", "no"));
                 if (count > 1) {
                     args.addAll(List.of("--cluster-enabled", "yes", "--cluster-node-timeout", "2000"));
                 }
                 GenericContainer<?> container = new GenericContainer<>(image)
-                        .withNetwork(network)
-                        .withCreateContainerCmdModifier(create -> create.withIpv4Address(ip))
                         .withCommand(args.toArray(String[]::new))
                         .waitingFor(Wait.forLogMessage(".*Ready to accept connections.*", 1)
                                 .withStartupTimeout(Duration.ofSeconds(60)));
+                redis.ips.add(redis.network.attach(container));
                 redis.nodes.add(container);
-                redis.ips.add(ip);
                 container.start();
             }
             if (count > 1) {
@@ -109,17 +94,12 @@ public final class ContainerRedis implements AutoCloseable {
 
     /** Cuts a node off its network: what is sent to it is dropped, nothing answers, nothing resets. */
     public void partition(int node) {
-        docker().disconnectFromNetworkCmd().withNetworkId(network.getId())
-                .withContainerId(nodes.get(node).getContainerId()).exec();
+        network.disconnect(nodes.get(node));
     }
 
     /** Puts the node back on its network at the same address. */
     public void heal(int node) {
-        docker().connectToNetworkCmd().withNetworkId(network.getId())
-                .withContainerId(nodes.get(node).getContainerId())
-                .withContainerNetwork(new ContainerNetwork().withIpamConfig(
-                        new ContainerNetwork.Ipam().withIpv4Address(ips.get(node))))
-                .exec();
+        network.reconnect(nodes.get(node), ips.get(node));
     }
 
     /** Synchronous commands on a connection of the test's own to the first node (only while connected). */
@@ -145,10 +125,6 @@ public final class ContainerRedis implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    private static DockerClient docker() {
-        return DockerClientFactory.instance().client();
     }
 
     @Override

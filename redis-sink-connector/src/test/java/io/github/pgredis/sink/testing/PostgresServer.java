@@ -114,11 +114,16 @@ public final class PostgresServer implements AutoCloseable {
 
     /** The Debezium PostgreSQL source configuration for this server, tuned for low latency in tests. */
     public Map<String, String> debeziumConfig(String topicPrefix, String tables) {
+        return debeziumConfig("127.0.0.1", port(), topicPrefix, tables);
+    }
+
+    /** The Debezium PostgreSQL source configuration for a server (user and password postgres), for tests. */
+    static Map<String, String> debeziumConfig(String host, int port, String topicPrefix, String tables) {
         Map<String, String> config = new HashMap<>();
         config.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         config.put("tasks.max", "1");
-        config.put("database.hostname", "127.0.0.1");
-        config.put("database.port", Integer.toString(port()));
+        config.put("database.hostname", host);
+        config.put("database.port", Integer.toString(port));
         config.put("database.user", "postgres");
         config.put("database.password", "postgres");
         config.put("database.dbname", "postgres");

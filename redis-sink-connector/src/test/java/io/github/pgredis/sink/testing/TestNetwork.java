@@ -1,0 +1,56 @@
+package io.github.pgredis.sink.testing;
+
+import java.util.UUID;
+
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+
+import com.github.dockerjava.api.model.ContainerNetwork;
+
+/**
+ * A Docker network of a test's own with a subnet of its own, so that its containers keep fixed addresses that the
+ * test (on the host) reaches directly, and a container can leave it (a real partition: packets dropped, nothing
+ * resets) and come back at the same address.
+ */
+final class TestNetwork implements AutoCloseable {
+    private final Network network;
+    private final String prefix;
+    private int next = 10;
+
+    TestNetwork() {
+        prefix = "10.213." + (1 + Math.floorMod(UUID.randomUUID().hashCode(), 250)) + ".";
+        network = Network.builder()
+                .createNetworkCmdModifier(create -> create.withIpam(new com.github.dockerjava.api.model.Network.Ipam()
+                        .withConfig(new com.github.dockerjava.api.model.Network.Ipam.Config()
+                                .withSubnet(prefix + "0/24"))))
+                .build();
+    }
+
+    /** Puts the container on this network at the next free address, and returns that address. */
+    String attach(GenericContainer<?> container) {
+        String ip = prefix + next++;
+        container.withNetwork(network).withCreateContainerCmdModifier(create -> create.withIpv4Address(ip));
+        return ip;
+    }
+
+    /** Cuts the container off the network. */
+    void disconnect(GenericContainer<?> container) {
+        DockerClientFactory.instance().client().disconnectFromNetworkCmd().withNetworkId(network.getId())
+                .withContainerId(container.getContainerId()).exec();
+    }
+
+    /** Puts the container back on the network at {@code ip}. */
+    void reconnect(GenericContainer<?> container, String ip) {
+        DockerClientFactory.instance().client().connectToNetworkCmd().withNetworkId(network.getId())
+                .withContainerId(container.getContainerId())
+                .withContainerNetwork(new ContainerNetwork().withIpamConfig(
+                        new ContainerNetwork.Ipam().withIpv4Address(ip)))
+                .exec();
+    }
+
+    @Override
+    public void close() {
+        network.close();
+    }
+}
