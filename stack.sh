@@ -188,6 +188,13 @@ start_registry() {
   wait_for "Apicurio Registry" 90 curl -sf "$REGISTRY_URL/apis/ccompat/v7/subjects"
 }
 
+# A properties file with its ${NAME} placeholders filled in from the environment.
+fill_template() {
+  eval "cat <<PGREDIS_TEMPLATE
+$(cat "$1")
+PGREDIS_TEMPLATE"
+}
+
 write_configs() {
   mkdir -p "$STACK/config"
   for name in kafka connect; do
@@ -201,38 +208,12 @@ rootLogger.level = INFO
 rootLogger.appenderRef.file.ref = file
 LOG
   done
-  cat >"$STACK/config/kafka.properties" <<PROPS
-process.roles=broker,controller
-node.id=1
-controller.quorum.bootstrap.servers=127.0.0.1:$CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
-controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$STACK/kafka
-num.partitions=1
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
-PROPS
-  cat >"$STACK/config/connect.properties" <<PROPS
-bootstrap.servers=127.0.0.1:$KAFKA_PORT
-group.id=pgredis-stack
-listeners=http://127.0.0.1:$CONNECT_PORT
-config.storage.topic=connect-configs
-offset.storage.topic=connect-offsets
-status.storage.topic=connect-status
-config.storage.replication.factor=1
-offset.storage.replication.factor=1
-status.storage.replication.factor=1
-key.converter=org.apache.kafka.connect.json.JsonConverter
-value.converter=org.apache.kafka.connect.json.JsonConverter
-offset.flush.interval.ms=1000
-plugin.path=$STACK/plugins
-PROPS
+  CONTROLLER_ADDRESS="127.0.0.1:$CONTROLLER_PORT" BROKER_LISTEN="127.0.0.1:$KAFKA_PORT" \
+    BROKER_ADVERTISED="127.0.0.1:$KAFKA_PORT" KAFKA_DATA="$STACK/kafka" \
+    fill_template "$ROOT/local-stack/kafka-broker.properties" >"$STACK/config/kafka.properties"
+  KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" CONNECT_GROUP=pgredis-stack CONNECT_LISTEN="127.0.0.1:$CONNECT_PORT" \
+    CONNECT_ADVERTISED_HOST=127.0.0.1 PLUGIN_PATH="$STACK/plugins" \
+    fill_template "$ROOT/local-stack/connect-worker.properties" >"$STACK/config/connect.properties"
 }
 
 install_plugins() {

@@ -57,7 +57,8 @@ class LocalStackIT {
         Path copy = parent.resolve("checkout");
         for (String path : List.of("stack.sh", "README.md", "pg-source-config/connectors", "pg-source-config/sql",
                 "pg-source-config/postgresql", "local-stack/demo-schema.sql", "local-stack/redis-sink.json",
-                "local-stack/connector-config.py",
+                "local-stack/connector-config.py", "local-stack/kafka-broker.properties",
+                "local-stack/connect-worker.properties",
                 "local-stack/target/classes")) {
             copyTree(CHECKOUT.resolve(path), copy.resolve(path));
         }

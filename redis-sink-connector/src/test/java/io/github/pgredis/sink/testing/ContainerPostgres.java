@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 
@@ -65,12 +64,8 @@ public final class ContainerPostgres implements AutoCloseable {
 
     /** Runs statements in one transaction, over the network. */
     public void execute(String... statements) {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            connection.setAutoCommit(false);
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-            connection.commit();
+        try (Connection connection = connect()) {
+            PostgresServer.inOneTransaction(connection, statements);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

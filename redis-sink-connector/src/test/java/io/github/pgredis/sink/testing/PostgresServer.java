@@ -65,15 +65,21 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Runs statements in one transaction. */
     public void execute(String... statements) {
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
-                Statement statement = connection.createStatement()) {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+            inOneTransaction(connection, statements);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs statements on a connection in one transaction. */
+    static void inOneTransaction(Connection connection, String... statements) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
             connection.setAutoCommit(false);
             for (String sql : statements) {
                 statement.execute(sql);
             }
             connection.commit();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 
