@@ -188,13 +188,6 @@ start_registry() {
   wait_for "Apicurio Registry" 90 curl -sf "$REGISTRY_URL/apis/ccompat/v7/subjects"
 }
 
-# A properties file with its ${NAME} placeholders filled in from the environment.
-fill_template() {
-  eval "cat <<PGREDIS_TEMPLATE
-$(cat "$1")
-PGREDIS_TEMPLATE"
-}
-
 write_configs() {
   mkdir -p "$STACK/config"
   for name in kafka connect; do
@@ -210,10 +203,11 @@ LOG
   done
   CONTROLLER_ADDRESS="127.0.0.1:$CONTROLLER_PORT" BROKER_LISTEN="127.0.0.1:$KAFKA_PORT" \
     BROKER_ADVERTISED="127.0.0.1:$KAFKA_PORT" KAFKA_DATA="$STACK/kafka" \
-    fill_template "$ROOT/local-stack/kafka-broker.properties" >"$STACK/config/kafka.properties"
+    "$ROOT/local-stack/render-template.sh" "$ROOT/local-stack/kafka-broker.properties" >"$STACK/config/kafka.properties"
   KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" CONNECT_GROUP=pgredis-stack CONNECT_LISTEN="127.0.0.1:$CONNECT_PORT" \
     CONNECT_ADVERTISED_HOST=127.0.0.1 PLUGIN_PATH="$STACK/plugins" \
-    fill_template "$ROOT/local-stack/connect-worker.properties" >"$STACK/config/connect.properties"
+    "$ROOT/local-stack/render-template.sh" "$ROOT/local-stack/connect-worker.properties" \
+    >"$STACK/config/connect.properties"
 }
 
 install_plugins() {

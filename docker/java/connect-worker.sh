@@ -6,9 +6,7 @@ set -eu
 export KAFKA_BOOTSTRAP="${KAFKA_BOOTSTRAP:-kafka:9092}" CONNECT_GROUP=pgredis-compose CONNECT_LISTEN=0.0.0.0:8083 \
   CONNECT_ADVERTISED_HOST="${CONNECT_ADVERTISED_HOST:-connect}" PLUGIN_PATH=/opt/connect/plugins
 CONFIG=/var/lib/pgredis/connect.properties
-eval "cat <<PGREDIS_TEMPLATE
-$(cat /opt/kafka/config/connect-worker.properties)
-PGREDIS_TEMPLATE" >"$CONFIG"
+/opt/kafka/bin/render-template.sh /opt/kafka/config/connect-worker.properties >"$CONFIG"
 exec java -Xms256m -Xmx768m -Dlog4j2.configurationFile=/opt/kafka/log4j2.properties \
   -javaagent:/opt/connect/agents/jmx_prometheus_javaagent.jar=9404:/opt/connect/agents/prometheus-jmx-exporter.yaml \
   -cp '/opt/kafka/lib/*' org.apache.kafka.connect.cli.ConnectDistributed "$CONFIG"

@@ -5,9 +5,7 @@ set -eu
 export CONTROLLER_ADDRESS=localhost:9093 BROKER_LISTEN=0.0.0.0:9092 \
   BROKER_ADVERTISED="${KAFKA_ADVERTISED_HOST:-kafka}:9092" KAFKA_DATA=/var/lib/pgredis/kafka
 CONFIG=/var/lib/pgredis/server.properties
-eval "cat <<PGREDIS_TEMPLATE
-$(cat /opt/kafka/config/kafka-broker.properties)
-PGREDIS_TEMPLATE" >"$CONFIG"
+/opt/kafka/bin/render-template.sh /opt/kafka/config/kafka-broker.properties >"$CONFIG"
 if [ ! -f "$KAFKA_DATA/meta.properties" ]; then
   java -cp '/opt/kafka/lib/*' kafka.tools.StorageTool format --standalone \
     -t "$(java -cp '/opt/kafka/lib/*' kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)" -c "$CONFIG"

@@ -11,11 +11,13 @@ if [ ! -f "$PGDATA/PG_VERSION" ]; then
   echo "listen_addresses = '*'" >>"$PGDATA/postgresql.conf"
   echo "host all all all scram-sha-256" >>"$PGDATA/pg_hba.conf"
   echo "host replication all all scram-sha-256" >>"$PGDATA/pg_hba.conf"
-  "$BIN/pg_ctl" -D "$PGDATA" -w -s -o "-c listen_addresses='' -k /tmp" start
+  # the setup runs on a socket of its own, so that the health check (pg_isready on /tmp) waits for the real start
+  mkdir -p /tmp/init
+  "$BIN/pg_ctl" -D "$PGDATA" -w -s -o "-c listen_addresses='' -k /tmp/init" start
   if [ "${DEMO_SCHEMA:-true}" = true ]; then
-    psql -h /tmp -U postgres -q -v ON_ERROR_STOP=1 -f /etc/pgredis/demo-schema.sql
+    psql -h /tmp/init -U postgres -q -v ON_ERROR_STOP=1 -f /etc/pgredis/demo-schema.sql
   fi
-  psql -h /tmp -U postgres -q -v ON_ERROR_STOP=1 -f /etc/pgredis/setup.sql
+  psql -h /tmp/init -U postgres -q -v ON_ERROR_STOP=1 -f /etc/pgredis/setup.sql
   "$BIN/pg_ctl" -D "$PGDATA" -w -s -m fast stop
 fi
 exec "$BIN/postgres" -D "$PGDATA" -k /tmp

@@ -58,7 +58,7 @@ class LocalStackIT {
         for (String path : List.of("stack.sh", "README.md", "pg-source-config/connectors", "pg-source-config/sql",
                 "pg-source-config/postgresql", "local-stack/demo-schema.sql", "local-stack/redis-sink.json",
                 "local-stack/connector-config.py", "local-stack/kafka-broker.properties",
-                "local-stack/connect-worker.properties",
+                "local-stack/connect-worker.properties", "local-stack/render-template.sh",
                 "local-stack/target/classes")) {
             copyTree(CHECKOUT.resolve(path), copy.resolve(path));
         }
@@ -244,6 +244,7 @@ class LocalStackIT {
         assertThat(quiet).containsKeys("pgredis_sink_changes_applied_total" + customers,
                 "pgredis_sink_freshness_lag_ms" + customers, "pgredis_sink_retries_total{connector=\"redis-sink\","
                         + "task=\"0\"}", "kafka_connect_sink_task_metrics_sink_record_read_total{connector=\""
+                        + "redis-sink\",task=\"0\"}", "kafka_connect_sink_consumer_records_lag_max{connector=\""
                         + "redis-sink\",task=\"0\"}");
         Thread.sleep(1_500);
         Map<String, Double> later = scrape(metricsUrl);

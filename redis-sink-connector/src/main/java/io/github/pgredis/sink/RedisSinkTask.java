@@ -79,10 +79,15 @@ public class RedisSinkTask extends SinkTask {
         RetryBackoff backoff = new RetryBackoff(config.retryBackoffInitialMs(), config.retryBackoffMaxMs(),
                 config.retryTimeoutMs(), time);
         SinkMetrics metrics = SinkMetrics.register(context, connectorName, RedisSinkConfig.taskIndex(props), time);
-        sink = new ChangeSink(new SessionTarget(config.redisSettings(), applier, offsetStore,
-                config.internalKeyPrefix(), config.feedsAnyTable(), config.waitReplicas(), config.waitTimeoutMs(),
-                metrics), context, RedisSinkConfig.toleratesAllErrors(props), backoff, time, config.feedsAnyTable(),
-                metrics);
+        try {
+            sink = new ChangeSink(new SessionTarget(config.redisSettings(), applier, offsetStore,
+                    config.internalKeyPrefix(), config.feedsAnyTable(), config.waitReplicas(), config.waitTimeoutMs(),
+                    metrics), context, RedisSinkConfig.toleratesAllErrors(props), backoff, time,
+                    config.feedsAnyTable(), metrics);
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
         log.info("Redis sink task for connector '{}' started: {} format, offsets kept in Redis under {}",
                 connectorName, config.valueFormat().name().toLowerCase(Locale.ROOT), offsetStore.key());
     }

@@ -13,6 +13,10 @@ import org.apache.kafka.connect.sink.SinkRecord;
  */
 public record BatchOutcome(List<Failed> failed, Map<TopicPartition, Long> nextOffsets, int applied,
         Map<String, TableTally> tables) {
-    public record Failed(SinkRecord record, RuntimeException error) {
+    /** A record that failed on its own; {@code table} as metrics name it, null when the record could not be read. */
+    public record Failed(SinkRecord record, RuntimeException error, String table) {
+        public Failed(SinkRecord record, RuntimeException error) {
+            this(record, error, null);
+        }
     }
 }

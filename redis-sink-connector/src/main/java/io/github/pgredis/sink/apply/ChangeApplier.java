@@ -93,6 +93,7 @@ public final class ChangeApplier {
             }
         }
         send(session, segment, batch);
+        batch.flushing();
         session.flush();
         return batch;
     }

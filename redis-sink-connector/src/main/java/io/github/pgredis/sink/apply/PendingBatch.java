@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
 
 import org.apache.kafka.common.TopicPartition;
@@ -27,6 +28,7 @@ public final class PendingBatch {
     private final List<Failed> failed = new ArrayList<>();
     private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
     private final List<Sent> sent = new ArrayList<>();
+    private long flushedAtNanos;
 
     PendingBatch(List<SinkRecord> records) {
         this.records = records;
@@ -46,22 +48,37 @@ public final class PendingBatch {
         failed.add(new Failed(record, error));
     }
 
+    /** The writes sent so far are about to be flushed to Redis: the round trip starts. */
+    void flushing() {
+        flushedAtNanos = System.nanoTime();
+    }
+
     void sent(List<RowWrite> writes, List<RedisFuture<Long>> replies) {
         sent.add(new Sent(writes, replies));
     }
 
-    /** Calls {@code roundTripNanos} with the time from now until the reply of the batch's last write came back. */
+    /**
+     * Calls {@code roundTripNanos}, from the thread that completes it, with the time from the flush until the replies
+     * of the batch came back: the last reply of each segment (on one connection replies come in order; in a Cluster
+     * each segment's last write goes to one master, so this is the round trip of the slowest of those).
+     */
     public void whenAnswered(LongConsumer roundTripNanos) {
-        if (sent.isEmpty()) {
+        List<RedisFuture<Long>> lastReplies = new ArrayList<>(sent.size());
+        for (Sent segment : sent) {
+            if (!segment.replies().isEmpty()) {
+                lastReplies.add(segment.replies().get(segment.replies().size() - 1));
+            }
+        }
+        if (lastReplies.isEmpty()) {
             return;
         }
-        List<RedisFuture<Long>> last = sent.get(sent.size() - 1).replies();
-        long sentAt = System.nanoTime();
-        last.get(last.size() - 1).whenComplete((result, failure) -> {
-            if (failure == null) {
-                roundTripNanos.accept(System.nanoTime() - sentAt);
-            }
-        });
+        long from = flushedAtNanos;
+        CompletableFuture.allOf(lastReplies.stream().map(RedisFuture::toCompletableFuture)
+                .toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> {
+                    if (failure == null) {
+                        roundTripNanos.accept(System.nanoTime() - from);
+                    }
+                });
     }
 
     /**
@@ -87,8 +104,9 @@ public final class PendingBatch {
                 RedisFailure kind = RedisFailure.classify(failure);
                 if (kind == RedisFailure.RECORD) {
                     for (SinkRecord record : write.records()) {
-                        fail(record, new RecordException("Redis refused key '" + write.key() + "' for "
-                                + ChangeEvent.describe(record) + ": " + failure.getMessage(), failure));
+                        failed.add(new Failed(record, new RecordException("Redis refused key '" + write.key()
+                                + "' for " + ChangeEvent.describe(record) + ": " + failure.getMessage(), failure),
+                                write.table()));
                     }
                 } else if (batchFailure == null || kind == RedisFailure.FATAL) {
                     batchFailure = new RedisWriteException("Redis refused the write of key '" + write.key()
@@ -109,12 +127,12 @@ public final class PendingBatch {
         }
         TableTally tally = tables.computeIfAbsent(write.table(), table -> new TableTally());
         long changes = write.records().size();
-        tally.newestCommitTimeMs = Math.max(tally.newestCommitTimeMs, write.commitTimeMs());
         if (result == ChangeWriter.Reply.SKIPPED) {
             tally.skipped += changes;
             return;
         }
         tally.applied += changes;
+        tally.newestCommitTimeMs = Math.max(tally.newestCommitTimeMs, write.commitTimeMs());
         if (write.mode() == WriteMode.INVALIDATE) {
             tally.invalidated += changes;
             return;

@@ -43,7 +43,10 @@ public final class TableTally {
         return notCached;
     }
 
-    /** The newest source commit time among the batch's changes of the table, or {@link ChangeEvent#UNKNOWN_TIME}. */
+    /**
+     * The newest source commit time among the batch's applied changes of the table, or
+     * {@link ChangeEvent#UNKNOWN_TIME}.
+     */
     public long newestCommitTimeMs() {
         return newestCommitTimeMs;
     }

@@ -98,7 +98,7 @@ public final class ChangeSink {
             if (batch.isEmpty()) {
                 whenIdle();
                 // nothing waits to be applied: a later failure starts its own retry.timeout.ms
-                backoff.reset();
+                recovered();
                 return;
             }
             pipeline.send(target, batch, ledger.unrecorded());
@@ -132,9 +132,15 @@ public final class ChangeSink {
         ledger.recorded(settled.recordedOffsets());
         ledger.settled(settled.outcome().nextOffsets(), deadLetters.report(settled.outcome().failed()));
         metrics.settled(settled.outcome());
-        backoff.reset();
+        recovered();
         log.debug("Applied {} records as {} key writes ({} sent to the error reporter)", settled.records(),
                 settled.outcome().applied(), settled.outcome().failed().size());
+    }
+
+    /** Nothing waits for a retry. */
+    private void recovered() {
+        backoff.reset();
+        metrics.recovered();
     }
 
     /** Checks everything in flight; a failure is kept for the next put. */
@@ -224,7 +230,10 @@ public final class ChangeSink {
             log.warn("Stopping with a failure not handled yet ({}); nothing it covers was committed, so it is applied "
                     + "again from the committed offsets", deferredFailure.getMessage(), deferredFailure);
         }
-        target.close();
-        metrics.close();
+        try {
+            target.close();
+        } finally {
+            metrics.close();
+        }
     }
 }

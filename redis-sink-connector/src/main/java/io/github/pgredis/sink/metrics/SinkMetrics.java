@@ -3,8 +3,8 @@ package io.github.pgredis.sink.metrics;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.UUID;
+import java.util.function.Supplier;
 
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;
@@ -24,44 +24,27 @@ import io.github.pgredis.sink.event.ChangeEvent;
 /**
  * The task's metrics, in group {@code plugins} tagged with the connector and task (and {@code table} for the
  * per-table ones). docs/monitoring.md describes each; the names here are the ones it and the Prometheus rules use.
- * Everything is recorded once per batch (or per retry, rewind), never per record.
+ * Everything is recorded once per batch (or per retry, rewind), never per record. Metrics never cost the data
+ * path: a registration the worker refuses (a task of the same name not yet gone) leaves the figures unreported, with
+ * a warning, and the task goes on.
  */
 public final class SinkMetrics implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SinkMetrics.class);
-    /** Sensor names are one namespace per worker: each task's carry a number of its own. */
-    private static final AtomicLong INSTANCES = new AtomicLong();
 
-    private final MetricsRegistry registry;
     private final Time time;
-    private final String sensorPrefix = "pgredis-sink-" + INSTANCES.incrementAndGet() + ".";
-    private final Sensor batchSize;
-    private final Sensor roundTrip;
-    private final Sensor retries;
-    private final Sensor rewinds;
-    private final Sensor reapplied;
+    /** Sensor names are one namespace per worker, across class loaders too: each task's carry an id of its own. */
+    private final String sensorPrefix = "pgredis-sink-" + UUID.randomUUID() + ".";
+    private final Map<String, TableMetrics> tables = new HashMap<>();
+    private final MetricsRegistry reported;
+    private MetricsRegistry registry;
+    private final TaskMetrics task;
     private volatile long backoffMs;
-    private final Map<String, TableMetrics> tables = new ConcurrentHashMap<>();
 
     SinkMetrics(MetricsRegistry registry, Time time) {
-        this.registry = registry;
         this.time = time;
-        batchSize = sensor("batch-size");
-        batchSize.add(name("batch-size-avg", "Records per batch sent to Redis, on average over the window", Map.of()),
-                new Avg());
-        batchSize.add(name("batch-size-max", "The largest batch sent to Redis in the window, in records", Map.of()),
-                new Max());
-        roundTrip = sensor("redis-round-trip-time");
-        roundTrip.add(name("redis-round-trip-time-avg-ms", "Milliseconds from sending a batch to Redis until the "
-                + "reply of its last write, on average over the window", Map.of()), new Avg());
-        roundTrip.add(name("redis-round-trip-time-max-ms", "The longest time from sending a batch to Redis until "
-                + "the reply of its last write in the window, in milliseconds", Map.of()), new Max());
-        retries = total("retries-total", "Batches Redis failed transiently that the task retried", Map.of());
-        rewinds = total("rewinds-total", "Times the task found Redis replaced (restarted without its data, restored, "
-                + "failed over with lost writes) and rewound every partition to the offsets it holds", Map.of());
-        reapplied = total("changes-reapplied-total", "Changes that had counted as applied and were applied again "
-                + "after a rewind", Map.of());
-        registry.add(name("retry-backoff-ms", "The pause before the next retry of a failed batch, 0 while batches "
-                + "succeed", Map.of()), (Gauge<Long>) (config, now) -> backoffMs);
+        this.reported = registry;
+        this.registry = registry;
+        this.task = registered(TaskMetrics::new);
     }
 
     /**
@@ -78,17 +61,18 @@ public final class SinkMetrics implements AutoCloseable {
         if (registry == null) {
             log.info("The worker offers no plugin metrics (Kafka Connect before 4.1); the Redis sink's metrics are "
                     + "registered in JMX under the same names by the task itself");
-            registry = new OwnJmxMetrics(connector, task, time);
+            registry = OwnJmxMetrics.reportingToJmx(connector, task, time);
         }
         return new SinkMetrics(registry, time);
     }
 
     public void batchSent(int records) {
-        batchSize.record(records);
+        task.batchSize.record(records);
     }
 
+    /** Called from the thread that completes the batch's last reply. */
     public void roundTrip(long nanos) {
-        roundTrip.record(nanos / 1e6);
+        task.roundTrip.record(nanos / 1e6);
     }
 
     /** A batch whose replies were all checked and whose failed records went to the dead-letter queue. */
@@ -100,39 +84,73 @@ public final class SinkMetrics implements AutoCloseable {
         if (!outcome.failed().isEmpty()) {
             Map<String, Long> perTable = new HashMap<>();
             for (BatchOutcome.Failed failed : outcome.failed()) {
-                perTable.merge(ChangeEvent.tableNamedBy(failed.record().originalTopic()), 1L, Long::sum);
+                String table = failed.table() != null ? failed.table()
+                        : ChangeEvent.tableNamedBy(failed.record().originalTopic());
+                perTable.merge(table, 1L, Long::sum);
             }
             perTable.forEach((table, count) -> table(table).deadLetters.record(count));
         }
-        backoffMs = 0;
     }
 
+    /** A failed batch is retried after {@code pauseMs}. */
     public void retrying(long pauseMs) {
-        retries.record();
+        task.retries.record();
         backoffMs = pauseMs;
     }
 
+    /** Nothing waits for a retry any more: a batch succeeded, or nothing is left to apply. */
+    public void recovered() {
+        backoffMs = 0;
+    }
+
     public void rewound() {
-        rewinds.record();
+        task.rewinds.record();
     }
 
     public void reapplied(long changes) {
         if (changes > 0) {
-            reapplied.record(changes);
+            task.reapplied.record(changes);
         }
     }
 
     @Override
     public void close() {
         registry.close();
+        if (registry != reported) {
+            reported.close();
+        }
     }
 
     private TableMetrics table(String table) {
-        return tables.computeIfAbsent(table, TableMetrics::new);
+        TableMetrics metrics = tables.get(table);
+        if (metrics == null) {
+            metrics = registered(() -> new TableMetrics(table));
+            tables.put(table, metrics);
+        }
+        return metrics;
     }
 
-    private Sensor sensor(String name) {
-        return registry.sensor(sensorPrefix + name);
+    /**
+     * Registers with the current registry; when it refuses (IllegalArgumentException: a metric of that name is
+     * there, a task of the same connector and number not yet gone), goes on with a registry of its own that reports
+     * nowhere.
+     */
+    private <T> T registered(Supplier<T> registration) {
+        try {
+            return registration.get();
+        } catch (IllegalArgumentException e) {
+            if (registry != reported) {
+                throw e;
+            }
+            log.warn("The worker refused the Redis sink's metrics ({}); this task's figures are not reported until "
+                    + "it restarts", e.getMessage());
+            registry = OwnJmxMetrics.unreported(time);
+            return registration.get();
+        }
+    }
+
+    private Sensor sensor(String name, Map<String, String> tags) {
+        return registry.sensor(sensorPrefix + name + tags.values());
     }
 
     private MetricName name(String name, String description, Map<String, String> tags) {
@@ -140,9 +158,40 @@ public final class SinkMetrics implements AutoCloseable {
     }
 
     private Sensor total(String name, String description, Map<String, String> tags) {
-        Sensor sensor = registry.sensor(sensorPrefix + name + tags.values());
+        Sensor sensor = sensor(name, tags);
         sensor.add(name(name, description, tags), new CumulativeSum());
         return sensor;
+    }
+
+    /** The per-task metrics; like the per-table ones, in the registry current when they are made. */
+    private final class TaskMetrics {
+        final Sensor batchSize;
+        final Sensor roundTrip;
+        final Sensor retries;
+        final Sensor rewinds;
+        final Sensor reapplied;
+
+        TaskMetrics() {
+            Map<String, String> none = Map.of();
+            batchSize = sensor("batch-size", none);
+            batchSize.add(name("batch-size-avg", "Records per batch sent to Redis, on average over the window", none),
+                    new Avg());
+            batchSize.add(name("batch-size-max", "The largest batch sent to Redis in the window, in records", none),
+                    new Max());
+            roundTrip = sensor("redis-round-trip-time", none);
+            roundTrip.add(name("redis-round-trip-time-avg-ms", "Milliseconds from sending a batch to Redis until "
+                    + "the replies of its writes came back, on average over the window", none), new Avg());
+            roundTrip.add(name("redis-round-trip-time-max-ms", "The longest time from sending a batch to Redis "
+                    + "until the replies of its writes came back in the window, in milliseconds", none), new Max());
+            retries = total("retries-total", "Batches Redis failed transiently that the task retried", none);
+            rewinds = total("rewinds-total", "Times the task found Redis replaced (restarted without its data, "
+                    + "restored, failed over with lost writes) and rewound every partition to the offsets it holds",
+                    none);
+            reapplied = total("changes-reapplied-total", "Changes that had counted as applied and were applied "
+                    + "again after a rewind", none);
+            registry.add(name("retry-backoff-ms", "The pause before the next retry of a failed batch, 0 once "
+                    + "nothing waits for a retry", none), (Gauge<Long>) (config, now) -> backoffMs);
+        }
     }
 
     /** The per-table metrics, tagged {@code table=<schema>.<table>}. */
@@ -162,7 +211,7 @@ public final class SinkMetrics implements AutoCloseable {
                     tags);
             skipped = total("changes-skipped-total", "Changes the version guard skipped: Redis held them or a newer "
                     + "change of the key already (replays after a rewind or restart, stale changes)", tags);
-            deleted = total("changes-deleted-total", "Applied changes that deleted a row", tags);
+            deleted = total("changes-deleted-total", "Applied deletes and tombstones", tags);
             invalidated = total("changes-invalidated-total", "Applied changes that removed a key in "
                     + "write.mode=invalidate", tags);
             notCached = total("changes-not-cached-total", "Applied row changes that left only a version marker "
@@ -170,10 +219,10 @@ public final class SinkMetrics implements AutoCloseable {
                     tags);
             deadLetters = total("dead-letters-total", "Records sent to the dead-letter queue (errant record reporter)",
                     tags);
-            lag = registry.sensor(sensorPrefix + "freshness-lag" + tags.values());
+            lag = sensor("freshness-lag", tags);
             lag.add(name("freshness-lag-max-ms", "The largest freshness lag seen when a batch of the table was "
-                    + "applied in the window: apply time minus the source commit time of its newest change", tags),
-                    new Max());
+                    + "applied in the window: apply time minus the source commit time of its newest applied change",
+                    tags), new Max());
             registry.add(name("freshness-lag-ms", "Now minus the source commit time of the newest change of the "
                     + "table applied; grows while the table has no changes; -1 before the first", tags),
                     (Gauge<Long>) (config, now) -> newestCommitTimeMs < 0 ? -1 : Math.max(0, now - newestCommitTimeMs));

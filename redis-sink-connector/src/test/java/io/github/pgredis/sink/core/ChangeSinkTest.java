@@ -19,10 +19,12 @@ import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.pgredis.sink.errors.RetryBackoff;
 import io.github.pgredis.sink.metrics.SinkMetrics;
+import io.github.pgredis.sink.testing.SinkMetricsJmx;
 import io.github.pgredis.sink.event.ChangeEvent;
 import io.github.pgredis.sink.testing.StubSinkTaskContext;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -37,8 +39,14 @@ class ChangeSinkTest {
     private final MockTime time = new MockTime();
     private final FakeRedisTarget redis = new FakeRedisTarget();
     private final StubSinkTaskContext context = new StubSinkTaskContext(Map.of());
+    private final SinkMetrics metrics = SinkMetrics.register(context, "change-sink-test", "0", time);
     private final ChangeSink sink = new ChangeSink(redis, context, true,
-            new RetryBackoff(10, 100, -1, time), time, false, SinkMetrics.register(context, "test", "0", time));
+            new RetryBackoff(10, 100, -1, time), time, false, metrics);
+
+    @AfterEach
+    void unregisterMetrics() {
+        metrics.close();
+    }
 
     private static SinkRecord record(int partition, long offset) {
         return new SinkRecord(TOPIC, partition, null, "k" + offset, null, "v" + partition + "@" + offset, offset);
@@ -81,11 +89,30 @@ class ChangeSinkTest {
         assertThat(redis.stored).containsEntry(P0, 8L);
     }
 
+    /**
+     * A failure while idle (the offsets write of an idle task) sets the backoff gauge; once an idle put goes
+     * through, nothing waits for a retry and the gauge is 0 again, although no batch was applied since.
+     */
+    @Test
+    void theBackoffGaugeFallsBackToZeroWhenAnIdlePutGoesThrough() {
+        sink.open(List.of(P0));
+        sink.put(records(0, 0, 3));
+        redis.offsetsFailures.add(oom());
+
+        assertThatThrownBy(() -> sink.put(List.of())).isInstanceOf(RetriableException.class);
+        assertThat(SinkMetricsJmx.task("change-sink-test", 0, "retry-backoff-ms")).isPositive();
+        assertThat(SinkMetricsJmx.task("change-sink-test", 0, "retries-total")).isEqualTo(1);
+        sink.put(List.of());
+
+        assertThat(SinkMetricsJmx.task("change-sink-test", 0, "retry-backoff-ms")).isZero();
+        assertThat(redis.stored).containsEntry(P0, 3L);
+    }
+
     /** What a change feed needs: no later batch reaches Redis while an earlier one may have failed. */
     @Test
     void oneBatchAtATimeNeverSendsABatchBeforeTheOneBeforeItIsKnownApplied() {
         ChangeSink oneAtATime = new ChangeSink(redis, context, true, new RetryBackoff(10, 100, -1, time), time, true,
-                SinkMetrics.register(context, "test", "1", time));
+                metrics);
         oneAtATime.open(List.of(P0));
         redis.batchFailures.add(oom());
         oneAtATime.put(records(0, 0, 3));

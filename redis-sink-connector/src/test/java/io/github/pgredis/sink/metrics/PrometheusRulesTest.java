@@ -45,7 +45,7 @@ class PrometheusRulesTest {
         Files.copy(RULES, dir.resolve("prometheus-alerts.yaml"));
         Files.copy(RULE_TESTS, dir.resolve("prometheus-alerts-test.yaml"));
 
-        assertThat(promtool(dir, "check", "rules", "prometheus-alerts.yaml")).contains("SUCCESS: 5 rules found");
+        assertThat(promtool(dir, "check", "rules", "prometheus-alerts.yaml")).contains("SUCCESS: 6 rules found");
         assertThat(promtool(dir, "test", "rules", "prometheus-alerts-test.yaml")).contains("SUCCESS");
     }
 

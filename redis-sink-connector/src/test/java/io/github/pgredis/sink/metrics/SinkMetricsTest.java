@@ -66,8 +66,9 @@ class SinkMetricsTest {
                 Map.of(), 0, Map.of()));
 
         assertThat(SinkMetricsJmx.task("older", 3, "retries-total")).isEqualTo(1);
-        assertThat(SinkMetricsJmx.task("older", 3, "retry-backoff-ms")).as("a settled batch ends the backoff")
-                .isZero();
+        assertThat(SinkMetricsJmx.task("older", 3, "retry-backoff-ms")).isEqualTo(800);
+        metrics.recovered();
+        assertThat(SinkMetricsJmx.task("older", 3, "retry-backoff-ms")).as("nothing waits for a retry").isZero();
         assertThat(SinkMetricsJmx.task("older", 3, "rewinds-total")).isEqualTo(1);
         assertThat(SinkMetricsJmx.task("older", 3, "changes-reapplied-total")).isEqualTo(12);
         assertThat(SinkMetricsJmx.table("older", 3, "public.orders", "dead-letters-total")).isEqualTo(1);
@@ -76,6 +77,29 @@ class SinkMetricsTest {
 
         metrics.close();
         assertThat(SinkMetricsJmx.task("older", 3, "retries-total")).as("unregistered at stop").isNull();
+    }
+
+    /**
+     * A task whose metrics the worker refuses (those of a task of the same name are still registered: it was
+     * cancelled and has not finished stopping) still starts and runs; its figures are not reported, the other's stay.
+     */
+    @Test
+    void aTaskWhoseMetricsTheWorkerRefusesStillRuns() {
+        Metrics worker = new Metrics(time);
+        SinkMetrics stopping = SinkMetrics.register(contextWith(new PluginMetricsImpl(worker,
+                Map.of("connector", "c", "task", "0"))), "c", "0", time);
+        stopping.settled(PendingBatches.outcome("public.users", 3, 0, 0, 0, 0, -1));
+
+        SinkMetrics restarted = SinkMetrics.register(contextWith(new PluginMetricsImpl(worker,
+                Map.of("connector", "c", "task", "0"))), "c", "0", time);
+        restarted.batchSent(10);
+        restarted.settled(PendingBatches.outcome("public.orders", 4, 0, 0, 0, 0, -1));
+        restarted.retrying(100);
+
+        assertThat(value(worker, "changes-applied-total", "public.users")).isEqualTo(3);
+        assertThat(worker.metrics().keySet()).noneMatch(name -> "public.orders".equals(name.tags().get("table")));
+        restarted.close();
+        worker.close();
     }
 
     /** Two tasks of one connector in one worker keep their own figures. */

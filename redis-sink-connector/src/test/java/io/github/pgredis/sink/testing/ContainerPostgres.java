@@ -104,7 +104,10 @@ public final class ContainerPostgres implements AutoCloseable {
 
     @Override
     public void close() {
-        container.stop();
-        network.close();
+        try {
+            container.stop();
+        } finally {
+            network.close();
+        }
     }
 }

@@ -105,6 +105,7 @@ public final class ContainerRedis implements AutoCloseable {
     /** Synchronous commands on a connection of the test's own to the first node (only while connected). */
     public synchronized RedisCommands<String, String> commands() {
         if (connection == null || !connection.isOpen()) {
+            closeClient();
             client = RedisClient.create("redis://" + ips.get(0) + ":" + PORT);
             connection = client.connect();
         }
@@ -127,14 +128,21 @@ public final class ContainerRedis implements AutoCloseable {
         }
     }
 
-    @Override
-    public synchronized void close() {
+    private void closeClient() {
         if (client != null) {
             client.shutdown();
             client = null;
             connection = null;
         }
-        nodes.forEach(GenericContainer::stop);
-        network.close();
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            closeClient();
+            nodes.forEach(GenericContainer::stop);
+        } finally {
+            network.close();
+        }
     }
 }

@@ -14,17 +14,31 @@ import com.github.dockerjava.api.model.ContainerNetwork;
  * resets) and come back at the same address.
  */
 final class TestNetwork implements AutoCloseable {
-    private final Network network;
-    private final String prefix;
+    private Network network;
+    private String prefix;
     private int next = 10;
 
+    /** A network on a free /24 of 10.213.0.0/16 (one a leftover network or another test holds is skipped). */
     TestNetwork() {
-        prefix = "10.213." + (1 + Math.floorMod(UUID.randomUUID().hashCode(), 250)) + ".";
-        network = Network.builder()
-                .createNetworkCmdModifier(create -> create.withIpam(new com.github.dockerjava.api.model.Network.Ipam()
-                        .withConfig(new com.github.dockerjava.api.model.Network.Ipam.Config()
-                                .withSubnet(prefix + "0/24"))))
-                .build();
+        RuntimeException refused = null;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            String candidate = "10.213." + (1 + Math.floorMod(UUID.randomUUID().hashCode(), 250)) + ".";
+            Network created = Network.builder()
+                    .createNetworkCmdModifier(create -> create.withIpam(
+                            new com.github.dockerjava.api.model.Network.Ipam().withConfig(
+                                    new com.github.dockerjava.api.model.Network.Ipam.Config()
+                                            .withSubnet(candidate + "0/24"))))
+                    .build();
+            try {
+                created.getId();
+                this.network = created;
+                this.prefix = candidate;
+                return;
+            } catch (RuntimeException overlapping) {
+                refused = overlapping;
+            }
+        }
+        throw new IllegalStateException("no free /24 under 10.213.0.0/16 for a test network", refused);
     }
 
     /** Puts the container on this network at the next free address, and returns that address. */
