@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
@@ -91,11 +92,20 @@ class ComposeStackIT {
 
             RedisSinkConfig sink = RedisSinkConfig.checked(Map.of(RedisSinkConfig.REDIS_URI,
                     "redis://localhost:" + ports.get("PGREDIS_REDIS_PORT")));
-            List<ConsistencyVerifier.TableReport> reports = ConsistencyVerifier.check(pgUrl, "postgres", "postgres",
-                    sink, "pg", List.of());
-            assertThat(reports).isNotEmpty().allSatisfy(report -> assertThat(report.inSync()).as(report.table())
-                    .isTrue());
+            // the snapshot reaches Redis table by table: what ./stack.sh up waits for too
+            await(Duration.ofSeconds(90), "the verifier to find every table in sync", () -> verify(pgUrl, sink)
+                    .stream().allMatch(ConsistencyVerifier.TableReport::inSync));
+            assertThat(verify(pgUrl, sink)).hasSize(4).allSatisfy(report -> assertThat(report.inSync())
+                    .as(report.table()).isTrue());
 
+        }
+    }
+
+    private static List<ConsistencyVerifier.TableReport> verify(String pgUrl, RedisSinkConfig sink) {
+        try {
+            return ConsistencyVerifier.check(pgUrl, "postgres", "postgres", sink, "pg", List.of());
+        } catch (SQLException e) {
+            throw new IllegalStateException("the verifier could not check", e);
         }
     }
 
