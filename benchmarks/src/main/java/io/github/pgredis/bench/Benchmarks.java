@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,6 +26,11 @@ import io.github.pgredis.sink.testing.RegistryServer;
 public final class Benchmarks {
     private static final int PARTITIONS = 4;
     private static final Pattern WRITE_STATS = Pattern.compile("cmdstat_(evalsha|set|hset):calls=(\\d+),usec=(\\d+),.*");
+    private static final Pattern COMMAND_STATS = Pattern.compile("cmdstat_([a-z|_-]+):calls=(\\d+),usec=(\\d+),.*");
+    /** What the sink's scripts call: INFO commandstats counts them again on their own lines, inside EVALSHA's time. */
+    private static final Set<String> CALLED_BY_SCRIPTS = Set.of("get", "set", "hset", "hdel",
+            "hlen", "hkeys", "hexists", "hget", "hgetall", "type", "pexpire", "pttl", "del", "exists", "xadd",
+            "xrange", "xinfo|stream");
     private final List<String> results = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
@@ -80,8 +86,12 @@ public final class Benchmarks {
         results.forEach(System.out::println);
     }
 
-    /** What one connector run measured, with the Redis memory its rows took and Redis's time per write. */
-    private record Run(ThroughputRun.Measurement measurement, double redisBytesPerRow, double redisMicrosPerWrite) {
+    /**
+     * What one connector run measured, with the Redis memory its rows took, Redis's time per write, and Redis's time
+     * per change over every command the connector sent.
+     */
+    private record Run(ThroughputRun.Measurement measurement, double redisBytesPerRow, double redisMicrosPerWrite,
+            double redisMicrosPerChange) {
         double rate() {
             return measurement.recordsPerSecond();
         }
@@ -124,6 +134,15 @@ public final class Benchmarks {
         result("redis_micros_per_write_sink_hash", sinkHash.redisMicrosPerWrite(), "us");
         result("redis_micros_per_write_sink_json", sinkJson.redisMicrosPerWrite(), "us");
         result("redis_micros_per_write_pipelined_hset", pipelinedHset.redisMicrosPerWrite(), "us");
+        result("redis_micros_per_change_sink_hash_updates", sinkHash.redisMicrosPerChange(), "us");
+        result("redis_micros_per_change_sink_json_updates", sinkJson.redisMicrosPerChange(), "us");
+        result("redis_micros_per_change_pipelined_hset_updates", pipelinedHset.redisMicrosPerChange(), "us");
+        result("redis_cpu_per_change_vs_hset", sinkHash.redisMicrosPerChange() / pipelinedHset.redisMicrosPerChange(),
+                "ratio");
+        result("redis_cpu_per_change_vs_hset_json", sinkJson.redisMicrosPerChange()
+                / pipelinedHset.redisMicrosPerChange(), "ratio");
+        result("sink_own_cpu_us_per_record_json", sinkHash.measurement().jvmCpuMicrosPerRecord()
+                - nullSink.measurement().jvmCpuMicrosPerRecord(), "us");
         result("sink_task_heap_idle", sinkHash.measurement().taskHeapBytes() / 1048576.0, "MiB");
         cpuPerRecord("null_sink", nullSink);
         cpuPerRecord("sink_hash", sinkHash);
@@ -143,8 +162,20 @@ public final class Benchmarks {
         progress("loading " + bigKeys + " rows into " + bigTopic);
         TopicLoader.load(connect, bigTopic, PARTITIONS, new OrderRows(bigKeys), bigKeys, json);
         Run manyKeys = runner.sink(bigTopic, json, "hash", 1, bigKeys, bigKeys);
+        Run manyKeysJson = runner.sink(bigTopic, json, "json", 1, bigKeys, bigKeys);
+        Run manyKeysHset = runner.strategy(bigTopic, json, "pipelined-hset", 1, bigKeys, bigKeys);
         result("sink_hash_1task_" + bigKeys + "_keys", manyKeys.rate(), "records/s");
         result("redis_bytes_per_row_sink_hash_" + bigKeys + "_keys", manyKeys.redisBytesPerRow(), "bytes");
+        result("redis_bytes_per_row_plain_hset_" + bigKeys + "_keys", manyKeysHset.redisBytesPerRow(), "bytes");
+        result("redis_versioning_bytes_vs_row", (manyKeys.redisBytesPerRow() - manyKeysHset.redisBytesPerRow())
+                / manyKeysHset.redisBytesPerRow(), "ratio");
+        result("redis_micros_per_change_sink_hash_inserts", manyKeys.redisMicrosPerChange(), "us");
+        result("redis_micros_per_change_sink_json_inserts", manyKeysJson.redisMicrosPerChange(), "us");
+        result("redis_micros_per_change_pipelined_hset_inserts", manyKeysHset.redisMicrosPerChange(), "us");
+        result("redis_cpu_per_change_vs_hset_inserts", manyKeys.redisMicrosPerChange()
+                / manyKeysHset.redisMicrosPerChange(), "ratio");
+        result("redis_cpu_per_change_vs_hset_json_inserts", manyKeysJson.redisMicrosPerChange()
+                / manyKeysHset.redisMicrosPerChange(), "ratio");
 
         try (RegistryServer registry = RegistryServer.start(Path.of("target", "apicurio-registry"))) {
             WireFormat avro = WireFormat.avro(registry.apiUrl());
@@ -160,6 +191,8 @@ public final class Benchmarks {
             result("sink_vs_guarded_ceiling_ratio_avro", sinkAvro.rate() / ceilingGuarded, "ratio");
             cpuPerRecord("null_sink_avro", nullAvro);
             cpuPerRecord("sink_hash_avro", sinkAvro);
+            result("sink_own_cpu_us_per_record_avro", sinkAvro.measurement().jvmCpuMicrosPerRecord()
+                    - nullAvro.measurement().jvmCpuMicrosPerRecord(), "us");
         }
     }
 
@@ -253,11 +286,12 @@ public final class Benchmarks {
             ThroughputRun.Measurement measurement = runs.run(name, config, changes);
             double bytesPerRow = (double) (usedMemory() - before) / keys;
             double microsPerWrite = redisMicrosPerWrite();
+            double microsPerChange = (double) redisMicrosSent() / changes;
             if (valueFormat != null) {
                 verify(valueFormat, changes, keys);
             }
             redis.commands().flushall();
-            return new Run(measurement, bytesPerRow, microsPerWrite);
+            return new Run(measurement, bytesPerRow, microsPerWrite, microsPerChange);
         }
 
         /** Every sampled row at its last change: the quantity column counts a row's changes. */
@@ -290,6 +324,29 @@ public final class Benchmarks {
             return writes[0] == 0 ? 0 : (double) writes[1] / writes[0];
         }
 
+        /**
+         * Redis's time (INFO commandstats) for every command the connector sent since the stats were reset: all
+         * commands, less those its scripts called (counted inside EVALSHA already) when it ran scripts. The few INFO
+         * calls of the benchmark itself are in it, a few microseconds in all.
+         */
+        private long redisMicrosSent() {
+            Map<String, Long> usec = new HashMap<>();
+            for (String line : redis.commands().info("commandstats").split("\r?\n")) {
+                Matcher stat = COMMAND_STATS.matcher(line);
+                if (stat.matches()) {
+                    usec.put(stat.group(1), Long.parseLong(stat.group(3)));
+                }
+            }
+            boolean scripted = usec.containsKey("evalsha");
+            long total = 0;
+            for (Map.Entry<String, Long> command : usec.entrySet()) {
+                if (!scripted || !CALLED_BY_SCRIPTS.contains(command.getKey())) {
+                    total += command.getValue();
+                }
+            }
+            return total;
+        }
+
         private long usedMemory() {
             String info = redis.commands().info("memory");
             return Long.parseLong(info.replaceAll("(?s).*used_memory:(\\d+).*", "$1"));
@@ -318,6 +375,8 @@ public final class Benchmarks {
                     result("e2e_p99_ms_at_" + rate, p.p99(), "ms");
                     result("commit_to_kafka_p50_ms_at_" + rate, p.kafkaP50(), "ms");
                     result("commit_to_kafka_p99_ms_at_" + rate, p.kafkaP99(), "ms");
+                    result("kafka_record_to_redis_p50_ms_at_" + rate, p.sinkP50(), "ms");
+                    result("kafka_record_to_redis_p99_ms_at_" + rate, p.sinkP99(), "ms");
                 }
             } finally {
                 connect.stop();
