@@ -603,7 +603,7 @@ public final class RedisSinkConfig extends AbstractConfig {
         Password password = getPassword(REDIS_PASSWORD);
         Password truststorePassword = getPassword(REDIS_TLS_TRUSTSTORE_PASSWORD);
         Password keystorePassword = getPassword(REDIS_TLS_KEYSTORE_PASSWORD);
-        RedisSettings.Tls tls = new RedisSettings.Tls(getBoolean(REDIS_TLS_ENABLED) || scheme.startsWith("rediss"),
+        RedisSettings.Tls tls = new RedisSettings.Tls(usesTls(getBoolean(REDIS_TLS_ENABLED), value),
                 EnumValidator.parse(TlsVerifyMode.class, getString(REDIS_TLS_VERIFY_MODE)),
                 getString(REDIS_TLS_TRUSTSTORE_PATH), truststorePassword == null ? null : truststorePassword.value(),
                 getString(REDIS_TLS_KEYSTORE_PATH), keystorePassword == null ? null : keystorePassword.value(),
@@ -844,10 +844,14 @@ public final class RedisSinkConfig extends AbstractConfig {
         return def;
     }
 
-    /** Whether the connection uses TLS: redis.tls.enabled or a rediss:// URI. */
+    /** Whether the connection uses TLS, for the form: as {@link #usesTls} says for the keys' parsed values. */
     private static boolean tlsOn(Map<String, Object> config) {
-        return Boolean.TRUE.equals(config.get(REDIS_TLS_ENABLED))
-                || String.valueOf(config.get(REDIS_URI)).trim().toLowerCase(Locale.ROOT).startsWith("rediss");
+        return usesTls(config.get(REDIS_TLS_ENABLED), String.valueOf(config.get(REDIS_URI)));
+    }
+
+    /** Whether the connection uses TLS: redis.tls.enabled, or a rediss:// (or rediss-sentinel://) URI. */
+    private static boolean usesTls(Object tlsEnabled, String uri) {
+        return Boolean.TRUE.equals(tlsEnabled) || uri.trim().toLowerCase(Locale.ROOT).startsWith("rediss");
     }
 
     private static void validatePrefix(String name, Object value) {
