@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -27,7 +21,9 @@ import org.testcontainers.containers.DockerComposeContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 
 import io.github.pgredis.sink.RedisSinkConfig;
+import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.testing.ContainerImages;
+import io.github.pgredis.sink.testing.FreePorts;
 import io.github.pgredis.verify.ConsistencyVerifier;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -49,7 +45,7 @@ class ComposeStackIT {
         Map<String, Integer> ports = new HashMap<>();
         for (String port : List.of("PGREDIS_PG_PORT", "PGREDIS_REDIS_PORT", "PGREDIS_CONNECT_PORT",
                 "PGREDIS_METRICS_PORT", "PGREDIS_REGISTRY_PORT")) {
-            ports.put(port, freePort());
+            ports.put(port, FreePorts.next());
         }
         Map<String, String> env = new HashMap<>();
         ports.forEach((name, port) -> env.put(name, port.toString()));
@@ -68,7 +64,7 @@ class ComposeStackIT {
                 .waitingFor("connect", Wait.forHealthcheck().withStartupTimeout(START))) {
             compose.start();
             String connect = "http://localhost:" + ports.get("PGREDIS_CONNECT_PORT");
-            await(Duration.ofMinutes(3), "both connectors and their tasks RUNNING", () ->
+            ConnectClusters.await(Duration.ofMinutes(3), "both connectors and their tasks RUNNING", () ->
                     running(connect, "pg-source") && running(connect, "redis-sink"));
 
             String pgUrl = "jdbc:postgresql://localhost:" + ports.get("PGREDIS_PG_PORT") + "/postgres";
@@ -77,14 +73,14 @@ class ComposeStackIT {
             try (StatefulRedisConnection<String, String> redis = client.connect();
                     Connection pg = DriverManager.getConnection(pgUrl, "postgres", "postgres");
                     Statement statement = pg.createStatement()) {
-                await(Duration.ofMinutes(2), "the snapshot in Redis",
+                ConnectClusters.await(Duration.ofMinutes(2), "the snapshot in Redis",
                         () -> redis.sync().exists("public.customers:2") == 1);
                 double appliedBefore = customersApplied(metricsUrl);
                 String name = "composed " + System.nanoTime();
                 statement.executeUpdate("UPDATE customers SET name = '" + name + "' WHERE id = 2");
-                await(Duration.ofSeconds(60), "the change in Redis",
+                ConnectClusters.await(Duration.ofSeconds(60), "the change in Redis",
                         () -> name.equals(redis.sync().hget("public.customers:2", "name")));
-                await(Duration.ofSeconds(10), "the change counted at the metrics endpoint",
+                ConnectClusters.await(Duration.ofSeconds(10), "the change counted at the metrics endpoint",
                         () -> customersApplied(metricsUrl) > appliedBefore);
             } finally {
                 client.shutdown();
@@ -93,11 +89,10 @@ class ComposeStackIT {
             RedisSinkConfig sink = RedisSinkConfig.checked(Map.of(RedisSinkConfig.REDIS_URI,
                     "redis://localhost:" + ports.get("PGREDIS_REDIS_PORT")));
             // the snapshot reaches Redis table by table: what ./stack.sh up waits for too
-            await(Duration.ofSeconds(90), "the verifier to find every table in sync", () -> verify(pgUrl, sink)
-                    .stream().allMatch(ConsistencyVerifier.TableReport::inSync));
+            ConnectClusters.await(Duration.ofSeconds(90), "the verifier to find every table in sync",
+                    () -> verify(pgUrl, sink).stream().allMatch(ConsistencyVerifier.TableReport::inSync));
             assertThat(verify(pgUrl, sink)).hasSize(4).allSatisfy(report -> assertThat(report.inSync())
                     .as(report.table()).isTrue());
-
         }
     }
 
@@ -111,15 +106,9 @@ class ComposeStackIT {
 
     /** pgredis_sink_changes_applied_total of public.customers at the worker's metrics endpoint, 0 before it is. */
     private static double customersApplied(String metricsUrl) {
-        String sample = "pgredis_sink_changes_applied_total{connector=\"redis-sink\",table=\"public.customers\","
-                + "task=\"0\"} ";
         try {
-            for (String line : get(metricsUrl).split("\n")) {
-                if (line.startsWith(sample)) {
-                    return Double.parseDouble(line.substring(sample.length()));
-                }
-            }
-            return 0;
+            return StackHttp.prometheusSamples(metricsUrl).getOrDefault("pgredis_sink_changes_applied_total"
+                    + "{connector=\"redis-sink\",table=\"public.customers\",task=\"0\"}", 0.0);
         } catch (IOException e) {
             return 0;
         }
@@ -140,41 +129,11 @@ class ComposeStackIT {
 
     private static boolean running(String connect, String connector) {
         try {
-            String status = get(connect + "/connectors/" + connector + "/status");
+            String status = StackHttp.get(connect + "/connectors/" + connector + "/status");
             return status.contains("\"connector\":{\"state\":\"RUNNING\"") && status.contains("\"tasks\":[{")
                     && !status.matches("(?s).*\"state\":\"(FAILED|UNASSIGNED|PAUSED)\".*");
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static String get(String url) throws IOException {
-        try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IOException(url + " answered " + response.statusCode() + ": " + response.body());
-            }
-            return response.body();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-    }
-
-    private static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(200);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

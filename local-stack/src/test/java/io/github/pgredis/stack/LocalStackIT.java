@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -240,14 +236,14 @@ class LocalStackIT {
     private void theMetricsEndpointCountsChangesAsTheyFlowAndTheLagMoves(String metricsUrl, String pgUrl)
             throws Exception {
         String customers = "{connector=\"redis-sink\",table=\"public.customers\",task=\"0\"}";
-        Map<String, Double> quiet = scrape(metricsUrl);
+        Map<String, Double> quiet = StackHttp.prometheusSamples(metricsUrl);
         assertThat(quiet).containsKeys("pgredis_sink_changes_applied_total" + customers,
                 "pgredis_sink_freshness_lag_ms" + customers, "pgredis_sink_retries_total{connector=\"redis-sink\","
                         + "task=\"0\"}", "kafka_connect_sink_task_metrics_sink_record_read_total{connector=\""
                         + "redis-sink\",task=\"0\"}", "kafka_connect_sink_consumer_records_lag_max{connector=\""
                         + "redis-sink\",task=\"0\"}");
         Thread.sleep(1_500);
-        Map<String, Double> later = scrape(metricsUrl);
+        Map<String, Double> later = StackHttp.prometheusSamples(metricsUrl);
         assertThat(later.get("pgredis_sink_freshness_lag_ms" + customers)).as("a quiet table's lag grows")
                 .isGreaterThanOrEqualTo(quiet.get("pgredis_sink_freshness_lag_ms" + customers) + 1_000);
 
@@ -261,10 +257,10 @@ class LocalStackIT {
         }
         String applied = "pgredis_sink_changes_applied_total" + customers;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        Map<String, Double> flowed = scrape(metricsUrl);
+        Map<String, Double> flowed = StackHttp.prometheusSamples(metricsUrl);
         while (flowed.get(applied) < later.get(applied) + changes && System.nanoTime() < deadline) {
             Thread.sleep(100);
-            flowed = scrape(metricsUrl);
+            flowed = StackHttp.prometheusSamples(metricsUrl);
         }
         assertThat(flowed.get(applied)).as("every change counted").isGreaterThanOrEqualTo(later.get(applied) + changes);
         assertThat(flowed.get("pgredis_sink_freshness_lag_ms" + customers)).as("fresh again")
@@ -276,21 +272,6 @@ class LocalStackIT {
         assertThat(status.exit()).as(status.output()).isZero();
         assertThat(status.output()).containsPattern("public\\.customers: \\d+ applied, \\d+ skipped, 0 to the DLQ; "
                 + "freshness lag \\d+ ms").contains("redis-sink task 0: 0 retries");
-    }
-
-    /** The samples of a Prometheus text page, by name and labels as written. */
-    private static Map<String, Double> scrape(String url) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        Map<String, Double> samples = new HashMap<>();
-        for (String line : response.body().split("\n")) {
-            int space = line.lastIndexOf(' ');
-            if (!line.startsWith("#") && space > 0) {
-                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-            }
-        }
-        return samples;
     }
 
     @ParameterizedTest

@@ -1,5 +1,6 @@
 package io.github.pgredis.sink.testing;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -7,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.Container;
+import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 
 /**
@@ -40,7 +43,7 @@ public final class ContainerImages {
             if (process.exitValue() != 0) {
                 throw new IllegalStateException("docker/base-image.sh failed: " + output);
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot run docker/base-image.sh", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -61,6 +64,23 @@ public final class ContainerImages {
             image.withFileFromPath(file, CHECKOUT.resolve(file));
         }
         return image.get();
+    }
+
+    /** Runs a command in a container and returns its standard output; a non-zero exit is an exception saying why. */
+    static String exec(GenericContainer<?> container, String... command) {
+        try {
+            Container.ExecResult result = container.execInContainer(command);
+            if (result.getExitCode() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + result.getStdout()
+                        + result.getStderr());
+            }
+            return result.getStdout();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** docker/redis/Dockerfile's image (Redis 7 from Debian), built once per run; its name. */

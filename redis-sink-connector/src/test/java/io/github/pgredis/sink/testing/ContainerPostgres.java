@@ -1,13 +1,11 @@
 package io.github.pgredis.sink.testing;
 
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 
-import org.testcontainers.containers.Container;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
 
@@ -73,19 +71,8 @@ public final class ContainerPostgres implements AutoCloseable {
 
     /** Runs SQL with psql inside the container, over its local socket: it works while the network is cut. */
     public String psqlInside(String sql) {
-        try {
-            Container.ExecResult result = container.execInContainer("psql", "-h", "/tmp", "-U", "postgres", "-At",
-                    "-v", "ON_ERROR_STOP=1", "-c", sql);
-            if (result.getExitCode() != 0) {
-                throw new IllegalStateException("psql failed: " + result.getStderr());
-            }
-            return result.getStdout().trim();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ContainerImages.exec(container, "psql", "-h", "/tmp", "-U", "postgres", "-At", "-v", "ON_ERROR_STOP=1",
+                "-c", sql).trim();
     }
 
     /** Cuts the server off its network: what is sent to it is dropped, nothing answers, nothing resets. */

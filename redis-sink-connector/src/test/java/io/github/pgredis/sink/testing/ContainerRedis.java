@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.testcontainers.containers.Container;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
@@ -113,19 +112,7 @@ public final class ContainerRedis implements AutoCloseable {
     }
 
     private String exec(int node, String... command) {
-        try {
-            Container.ExecResult result = nodes.get(node).execInContainer(command);
-            if (result.getExitCode() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + result.getStdout()
-                        + result.getStderr());
-            }
-            return result.getStdout();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ContainerImages.exec(nodes.get(node), command);
     }
 
     private void closeClient() {
