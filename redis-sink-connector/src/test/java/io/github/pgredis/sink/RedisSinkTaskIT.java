@@ -286,6 +286,25 @@ class RedisSinkTaskIT {
         assertThat(row(8)).containsEntry("name", "y");
     }
 
+
+    @Test
+    void inJsonModeAKeyHoldingAHashFailsOnlyItsRecordAndAnEmptyStringIsOverwritten() {
+        RedisSinkTask task = start(config(RedisSinkConfig.VALUE_FORMAT, "JSON"));
+        commands.hset(USERS_KEY + 7, "someone", "else's hash");
+        commands.set(USERS_KEY + 9, "");
+        SinkRecord clash = users.create(40, users.row("id", 7, "name", "x"));
+
+        putAndSettle(task, List.of(clash, users.create(41, users.row("id", 8, "name", "y")),
+                users.create(42, users.row("id", 9, "name", "z"))));
+
+        assertThat(context.reported).hasSize(1);
+        assertThat(context.reported.get(0).record()).isSameAs(clash);
+        assertThat(context.reported.get(0).error()).hasMessageContaining("WRONGTYPE")
+                .hasMessageContaining(USERS_KEY + 7).hasMessageContaining("holds a hash");
+        assertThat(commands.hgetall(USERS_KEY + 7)).containsExactly(Map.entry("someone", "else's hash"));
+        assertThat(commands.get(USERS_KEY + 8)).contains("\"name\":\"y\"");
+        assertThat(commands.get(USERS_KEY + 9)).contains("\"name\":\"z\"");
+    }
     /** The offset the task lets Connect commit for the partition (0 when it names none). */
     private static long committable(RedisSinkTask task, TopicPartition partition) {
         OffsetAndMetadata offset = task.preCommit(Map.of(partition, new OffsetAndMetadata(Long.MAX_VALUE)))

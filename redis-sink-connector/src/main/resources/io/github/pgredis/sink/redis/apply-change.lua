@@ -49,7 +49,18 @@ if stored then
   end
 end
 
-local rowType = redis.call('TYPE', KEYS[1])['ok']
+-- The row's type, from the command the write needs anyway where it can be: HLEN (a hash is never empty) and STRLEN
+-- fail on a key of another type and give 0 for an absent key; an empty string counts as absent, never a JSON row.
+local rowType
+local fieldsBefore
+if op == 'hash' then
+  fieldsBefore = redis.pcall('HLEN', KEYS[1])
+  if type(fieldsBefore) == 'number' then rowType = fieldsBefore > 0 and 'hash' or 'none' end
+elseif op == 'json' then
+  local length = redis.pcall('STRLEN', KEYS[1])
+  if type(length) == 'number' then rowType = length > 0 and 'string' or 'none' end
+end
+rowType = rowType or redis.call('TYPE', KEYS[1])['ok']
 local allowed = (op == 'hash' and rowType == 'hash') or (op == 'json' and rowType == 'string')
   or ((op == 'delete' or op == 'tombstone') and (rowType == 'hash' or rowType == 'string'))
 if rowType ~= 'none' and not allowed then
@@ -151,7 +162,7 @@ if op == 'hash' then
   -- or a stranger's field) are those removed. Kept (unchanged TOAST) fields are not touched.
   local fieldCount = (#ARGV - 8 - kept) / 2
   if rowType == 'hash' then
-    local before = redis.call('HLEN', KEYS[1])
+    local before = fieldsBefore
     local keptPresent = 0
     for i = 9, 8 + kept do
       keptPresent = keptPresent + redis.call('HEXISTS', KEYS[1], ARGV[i])
@@ -265,6 +276,11 @@ else
   end
   if mode == 'cached' then
     redis.call('SET', KEYS[1], doc, 'KEEPTTL')
+  elseif ARGV[6] == '0' then
+    -- the common case in one command: the row and its version, neither with a time to live
+    redis.call('MSET', KEYS[1], doc, KEYS[2], ARGV[2] .. position)
+    if feedLater then redis.call('XADD', unpack(feedLater)) end
+    return 1
   else
     redis.call('SET', KEYS[1], doc)
   end
