@@ -287,6 +287,7 @@ public final class Benchmarks {
             double bytesPerRow = (double) (usedMemory() - before) / keys;
             double microsPerWrite = redisMicrosPerWrite();
             double microsPerChange = (double) redisMicrosSent() / changes;
+            progress(name + ": Redis's time per change by command " + commandTimes(changes));
             if (valueFormat != null) {
                 verify(valueFormat, changes, keys);
             }
@@ -322,6 +323,20 @@ public final class Benchmarks {
             long[] writes = stats.containsKey("evalsha") ? stats.get("evalsha")
                     : stats.getOrDefault("hset", stats.getOrDefault("set", new long[] {0, 0}));
             return writes[0] == 0 ? 0 : (double) writes[1] / writes[0];
+        }
+
+        /** Per command of INFO commandstats: calls per change and microseconds of Redis's time per change. */
+        private String commandTimes(long changes) {
+            StringBuilder times = new StringBuilder();
+            for (String line : redis.commands().info("commandstats").split("\r?\n")) {
+                Matcher stat = COMMAND_STATS.matcher(line);
+                if (stat.matches()) {
+                    times.append(String.format(" %s %.3f calls %.2f us;", stat.group(1),
+                            Long.parseLong(stat.group(2)) / (double) changes,
+                            Long.parseLong(stat.group(3)) / (double) changes));
+                }
+            }
+            return times.toString();
         }
 
         /**
