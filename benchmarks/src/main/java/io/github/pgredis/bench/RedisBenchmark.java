@@ -33,8 +33,8 @@ final class RedisBenchmark {
     double guardedWritePerSecond(List<String> fieldsAndValues) {
         String sha = redis.commands().scriptLoad(LuaScript.APPLY_CHANGE.source());
         List<String> command = new ArrayList<>(List.of("EVALSHA", sha, "2", "bench:row:__rand_int__",
-                "bench:v{row:__rand_int__}", "hash", "000020000__rand_int__0000000000000000",
-                "00000000__rand_int__", "604800000", "upsert", "0", "", "0"));
+                "bench:v{row:__rand_int__}", "604800000", Integer.toString(7 + fieldsAndValues.size()), "hash",
+                "000020000__rand_int__0000000000000000", "00000000__rand_int__", "upsert", "0", "", "0"));
         command.addAll(fieldsAndValues);
         checkLayout(sha, command);
         return run(command);
@@ -48,10 +48,10 @@ final class RedisBenchmark {
         List<String> filled = command.stream().map(part -> part.replace("__rand_int__", "000000000001")).toList();
         String[] keys = filled.subList(3, 5).toArray(String[]::new);
         String[] args = filled.subList(5, filled.size()).toArray(String[]::new);
-        Object reply = redis.commands().evalsha(sha, ScriptOutputType.INTEGER, keys, args);
+        Object reply = redis.commands().evalsha(sha, ScriptOutputType.MULTI, keys, args);
         String version = redis.commands().get(keys[1]);
         redis.commands().del(keys);
-        if (!Long.valueOf(1).equals(reply) || version == null || !version.startsWith("00002")) {
+        if (!List.of(1L).equals(reply) || version == null || !version.startsWith("00002")) {
             throw new IllegalStateException("the guarded write stored no version (reply " + reply + "): its "
                     + "arguments no longer follow apply-change.lua");
         }

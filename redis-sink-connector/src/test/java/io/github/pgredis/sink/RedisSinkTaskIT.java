@@ -74,7 +74,7 @@ class RedisSinkTaskIT {
         return commands.hgetall(USERS_KEY + id);
     }
 
-    /** Every row and version key with its contents (not the offsets, which a replay moves back). */
+    /** Every row, version key and stranger's list with its contents (not the offsets, which a replay moves back). */
     private Map<String, Object> snapshot() {
         Map<String, Object> state = new TreeMap<>();
         for (String key : commands.keys("*")) {
@@ -82,7 +82,11 @@ class RedisSinkTaskIT {
                 continue;
             }
             String type = commands.type(key);
-            state.put(key, type.equals("hash") ? new TreeMap<>(commands.hgetall(key)) : commands.get(key));
+            state.put(key, switch (type) {
+                case "hash" -> new TreeMap<>(commands.hgetall(key));
+                case "list" -> commands.lrange(key, 0, -1);
+                default -> commands.get(key);
+            });
         }
         return state;
     }
@@ -101,6 +105,41 @@ class RedisSinkTaskIT {
 
         assertThat(row(1)).as("a NULLed column disappears").isEqualTo(Map.of("id", "1", "name", "alice b"));
         assertThat(commands.exists(USERS_KEY + 2)).isZero();
+    }
+
+    /**
+     * More rows than one script call carries, some of them large enough to end a call early, with a refused key among
+     * them: every other row lands with its newest change, and a replay of the whole batch changes nothing.
+     */
+    @Test
+    void aBatchOfManyCallsAppliesEveryRowAndRefusesOnlyTheFaultyOne() {
+        RedisSinkTask task = start(config());
+        commands.rpush(USERS_KEY + 150, "someone else's list");
+        List<SinkRecord> batch = new ArrayList<>();
+        long lsn = 1_000;
+        for (int id = 1; id <= 300; id++) {
+            String name = id % 25 == 0 ? "n".repeat(60_000) + id : "first " + id;
+            batch.add(users.create(lsn++, users.row("id", id, "name", name)));
+        }
+        for (int id = 1; id <= 300; id += 7) {
+            batch.add(users.update(lsn++, null, users.row("id", id, "name", "second " + id)));
+        }
+
+        putAndSettle(task, batch);
+        Map<String, Object> applied = snapshot();
+        putAndSettle(task, batch);
+
+        assertThat(context.reported).hasSize(2).allSatisfy(report -> assertThat(report.error())
+                .hasMessageContaining("WRONGTYPE").hasMessageContaining(USERS_KEY + 150));
+        for (int id = 1; id <= 300; id++) {
+            String expected = (id - 1) % 7 == 0 ? "second " + id : id % 25 == 0 ? "n".repeat(60_000) + id
+                    : "first " + id;
+            if (id != 150) {
+                assertThat(row(id).get("name")).as("row %d", id).isEqualTo(expected);
+            }
+        }
+        assertThat(commands.lrange(USERS_KEY + 150, 0, -1)).containsExactly("someone else's list");
+        assertThat(snapshot()).as("the replay").isEqualTo(applied);
     }
 
     @Test

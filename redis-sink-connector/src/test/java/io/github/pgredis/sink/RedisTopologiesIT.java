@@ -123,6 +123,40 @@ class RedisTopologiesIT {
         }
     }
 
+    /**
+     * A batch of 200 rows, once with the default key template (rows in slots over every master, a call each) and once
+     * with a hash tag that puts the whole table into one slot (calls of many rows): every row lands.
+     */
+    @Test
+    void aBatchOverEveryMasterOrIntoOneSlotAppliesEveryRow() {
+        for (String template : List.of("${collection}:${key}", "{${collection}}:${key}")) {
+            Map<String, String> config = new HashMap<>(Map.of("name", "slots", RedisSinkConfig.REDIS_URI,
+                    cluster.uri(), RedisSinkConfig.REDIS_TOPOLOGY, "cluster", RedisSinkConfig.KEY_TEMPLATE, template,
+                    RedisSinkConfig.INTERNAL_KEY_PREFIX, "__slots" + template.length() + ":"));
+            ChangeRecords users = ChangeRecords.users();
+            List<org.apache.kafka.connect.sink.SinkRecord> batch = new ArrayList<>();
+            for (int id = 1; id <= 200; id++) {
+                batch.add(users.create(100 + id, users.row("id", id, "name", "user " + id)));
+            }
+            io.github.pgredis.sink.RedisSinkTask task = new io.github.pgredis.sink.RedisSinkTask();
+            task.initialize(new StubSinkTaskContext(config));
+            task.start(config);
+            try {
+                task.open(List.of(new TopicPartition(users.topic(), 0)));
+                StubSinkTaskContext.putAndSettle(task, batch);
+            } finally {
+                task.stop();
+            }
+            try (RedisConnection connection = RedisConnection.open(new RedisSinkConfig(config).redisSettings())) {
+                for (int id = 1; id <= 200; id++) {
+                    String key = template.replace("${collection}", "public.users").replace("${key}", "" + id);
+                    assertThat(RedisSession.await(connection.commands().hget(key, "name"), 5_000)).as(key)
+                            .isEqualTo("user " + id);
+                }
+            }
+        }
+    }
+
     /** Validates a sink for the topology, writes one row through a task and reads it back with the sink's settings. */
     private static String writeThroughTask(String uri, String topology, RedisServer.TlsFiles tls) {
         Map<String, String> config = new HashMap<>();

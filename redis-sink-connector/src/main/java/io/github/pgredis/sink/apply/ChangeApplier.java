@@ -182,7 +182,7 @@ public final class ChangeApplier {
         }
         List<RowWrite> writes = new ArrayList<>(segment.values());
         segment.clear();
-        batch.sent(writes, writer.send(session, writes));
+        batch.sent(writer.send(session, writes));
     }
 
     private void truncate(RedisSession session, ChangeEvent event) {

@@ -19,11 +19,20 @@ import io.lettuce.core.Range;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.XAddArgs;
+import io.lettuce.core.cluster.SlotHash;
 
 /** Sends row writes to Redis through the version-guarded script, pipelined, and checks every reply. */
 public final class ChangeWriter {
     private static final int SCAN_PAGE = 500;
+    /**
+     * The most rows one call of apply-change.lua carries: a call pays Redis's fixed cost of a script call once for
+     * all of them, and blocks Redis for well under a millisecond.
+     */
+    static final int ROWS_PER_CALL = 64;
+    /** About the most characters of arguments one call carries, so that calls of large rows stay small. */
+    static final long CALL_CHARS = 256 * 1024;
 
     private final ValueFormat format;
     private final InternalKeys internalKeys;
@@ -38,15 +47,69 @@ public final class ChangeWriter {
         this.feedMaxLength = feedMaxLength;
     }
 
-    /** Queues the writes on the session's pipeline, in order; the caller flushes and checks the replies. */
-    public List<RedisFuture<Long>> send(RedisSession session, List<RowWrite> writes) {
-        List<RedisFuture<Long>> replies = new ArrayList<>(writes.size());
+    /**
+     * Queues the writes on the session's pipeline, in calls of apply-change.lua of up to {@link #ROWS_PER_CALL} rows
+     * and about {@link #CALL_CHARS} characters of arguments, in order; in a Cluster each call holds the writes of one
+     * hash slot, in their order. The caller flushes and checks the replies.
+     */
+    public List<Call> send(RedisSession session, List<RowWrite> writes) {
+        boolean bySlot = session.connection().isCluster();
+        List<Call> calls = new ArrayList<>(writes.size() / ROWS_PER_CALL + 1);
+        Map<Integer, CallBuilder> open = new LinkedHashMap<>();
         for (RowWrite write : writes) {
-            String[] keys = write.feed() == null ? new String[] {write.key(), internalKeys.version(write.key())}
-                    : new String[] {write.key(), internalKeys.version(write.key()), write.feed().stream()};
-            replies.add(LuaScript.APPLY_CHANGE.call(session.commands(), keys, arguments(write)));
+            int slot = bySlot ? SlotHash.getSlot(write.key()) : 0;
+            CallBuilder call = open.computeIfAbsent(slot, any -> new CallBuilder());
+            call.add(write);
+            if (call.isFull()) {
+                calls.add(call.send(session));
+                open.remove(slot);
+            }
         }
-        return replies;
+        for (CallBuilder call : open.values()) {
+            calls.add(call.send(session));
+        }
+        return calls;
+    }
+
+    /** One call of apply-change.lua: the writes it carries, in order, and its reply (one result per write). */
+    public record Call(List<RowWrite> writes, RedisFuture<List<Object>> reply) {
+    }
+
+    /** The keys and arguments of one call of apply-change.lua, as its writes are added. */
+    private final class CallBuilder {
+        private final List<RowWrite> writes = new ArrayList<>();
+        private final List<String> keys = new ArrayList<>();
+        private final List<String> args = new ArrayList<>();
+        private long chars;
+
+        CallBuilder() {
+            args.add(retentionMs);
+        }
+
+        void add(RowWrite write) {
+            writes.add(write);
+            keys.add(write.key());
+            keys.add(internalKeys.version(write.key()));
+            if (write.feed() != null) {
+                keys.add(write.feed().stream());
+            }
+            int countAt = args.size();
+            args.add(null);
+            appendArguments(write, args);
+            args.set(countAt, Integer.toString(args.size() - countAt - 1));
+            for (int i = countAt + 1; i < args.size(); i++) {
+                chars += args.get(i).length();
+            }
+        }
+
+        boolean isFull() {
+            return writes.size() >= ROWS_PER_CALL || chars >= CALL_CHARS;
+        }
+
+        Call send(RedisSession session) {
+            return new Call(writes, session.commands().evalsha(LuaScript.APPLY_CHANGE.sha(), ScriptOutputType.MULTI,
+                    keys.toArray(String[]::new), args.toArray(String[]::new)));
+        }
     }
 
     /** What apply-change.lua did with a write, or why it failed ({@code result} is then meaningless). */
@@ -60,31 +123,43 @@ public final class ChangeWriter {
     }
 
     /**
-     * Waits for the replies of sent writes until the deadline (System.currentTimeMillis()) and returns, per write and
-     * in order, what the script did or its failure.
+     * Waits for the reply of a sent call until the deadline (System.currentTimeMillis()) and returns, per write and
+     * in order, what the script did or why it refused the write; a call that failed as a whole fails every write.
      */
-    static List<Reply> replies(List<RedisFuture<Long>> replies, long deadlineMs) {
-        List<Reply> outcomes = new ArrayList<>(replies.size());
-        for (RedisFuture<Long> reply : replies) {
-            try {
-                outcomes.add(new Reply(RedisSession.awaitUntil(reply, deadlineMs), null));
-            } catch (RuntimeException e) {
+    static List<Reply> replies(Call call, long deadlineMs) {
+        int count = call.writes().size();
+        List<Reply> outcomes = new ArrayList<>(count);
+        List<Object> results;
+        try {
+            results = RedisSession.awaitUntil(call.reply(), deadlineMs);
+            if (results == null || results.size() != count) {
+                throw new IllegalStateException("apply-change.lua answered " + results + " for " + count
+                        + " writes, starting with key '" + call.writes().get(0).key() + "'");
+            }
+        } catch (RuntimeException e) {
+            for (int i = 0; i < count; i++) {
                 outcomes.add(new Reply(Reply.SKIPPED, e));
             }
+            return outcomes;
+        }
+        for (Object result : results) {
+            outcomes.add(result instanceof Long done ? new Reply(done, null)
+                    : new Reply(Reply.SKIPPED, new RedisCommandExecutionException(String.valueOf(result))));
         }
         return outcomes;
     }
 
-    private String[] arguments(RowWrite write) {
+    /** Appends a write's arguments of apply-change.lua (without their count). */
+    private void appendArguments(RowWrite write, List<String> args) {
         int epoch = write.version().epoch();
         String position = ChangeVersion.encodePosition(epoch, write.offset());
         String version = write.version().encode();
         String feed = feedArgument(write);
-        return switch (write.kind()) {
-            case DELETE -> new String[] {"delete", version, position, retentionMs, "", "0", feed};
-            case TOMBSTONE -> new String[] {"tombstone", version, position, retentionMs, "", "0", feed};
-            case UPSERT -> upsertArguments(write, version, position, feed);
-        };
+        switch (write.kind()) {
+            case DELETE -> args.addAll(List.of("delete", version, position, "", "0", feed, "0"));
+            case TOMBSTONE -> args.addAll(List.of("tombstone", version, position, "", "0", feed, "0"));
+            case UPSERT -> appendUpsertArguments(write, version, position, feed, args);
+        }
     }
 
     /** apply-change.lua's change feed argument: content, stream entry ID, maximum length, operation; or empty. */
@@ -158,37 +233,32 @@ public final class ChangeWriter {
         return c != 0 ? c : Long.compareUnsigned(Long.parseUnsignedLong(x[1]), Long.parseUnsignedLong(y[1]));
     }
 
-    private String[] upsertArguments(RowWrite write, String version, String position, String feed) {
+    private void appendUpsertArguments(RowWrite write, String version, String position, String feed,
+            List<String> args) {
         Map<String, String> values = write.row().values();
         List<String> kept = write.row().kept();
         boolean hash = format == ValueFormat.HASH;
-        String[] args = new String[8 + kept.size() + (hash ? values.size() * 2 : 1)];
-        args[0] = hash ? "hash" : "json";
-        args[1] = version;
-        args[2] = position;
-        args[3] = retentionMs;
-        args[4] = switch (write.mode()) {
+        args.add(hash ? "hash" : "json");
+        args.add(version);
+        args.add(position);
+        args.add(switch (write.mode()) {
             case UPDATE_IF_CACHED -> "cached";
             case UPSERT -> "upsert";
             case INVALIDATE, ADAPTIVE -> throw new IllegalStateException("a row write of key " + write.key()
                     + " in write mode " + write.mode());
-        };
-        args[5] = Long.toString(write.ttlMs());
-        args[6] = feed;
-        args[7] = Integer.toString(kept.size());
-        int i = 8;
-        for (String column : kept) {
-            args[i++] = column;
-        }
+        });
+        args.add(Long.toString(write.ttlMs()));
+        args.add(feed);
+        args.add(Integer.toString(kept.size()));
+        args.addAll(kept);
         if (hash) {
             for (Map.Entry<String, String> entry : values.entrySet()) {
-                args[i++] = entry.getKey();
-                args[i++] = entry.getValue();
+                args.add(entry.getKey());
+                args.add(entry.getValue());
             }
         } else {
-            args[i] = write.row().toJsonDocument();
+            args.add(write.row().toJsonDocument());
         }
-        return args;
     }
 
     /**
@@ -262,11 +332,14 @@ public final class ChangeWriter {
         for (String key : keys) {
             deletes.add(RowWrite.truncated(key, version, offset));
         }
-        List<RedisFuture<Long>> replies = send(session, deletes);
+        List<Call> calls = send(session, deletes);
         session.flush();
-        for (Reply reply : replies(replies, System.currentTimeMillis() + session.timeoutMs())) {
-            if (reply.failure() != null && RedisFailure.classify(reply.failure()) != RedisFailure.RECORD) {
-                throw reply.failure();
+        long deadlineMs = System.currentTimeMillis() + session.timeoutMs();
+        for (Call call : calls) {
+            for (Reply reply : replies(call, deadlineMs)) {
+                if (reply.failure() != null && RedisFailure.classify(reply.failure()) != RedisFailure.RECORD) {
+                    throw reply.failure();
+                }
             }
         }
     }

@@ -14,20 +14,16 @@ import io.github.pgredis.sink.apply.BatchOutcome.Failed;
 import io.github.pgredis.sink.errors.RecordException;
 import io.github.pgredis.sink.errors.RedisFailure;
 import io.github.pgredis.sink.event.ChangeEvent;
-import io.lettuce.core.RedisFuture;
 
 /**
  * A batch sent to Redis whose replies have not been checked yet. The task checks them when the next batch arrives,
  * so that Redis applies one batch while Connect reads and converts the next.
  */
 public final class PendingBatch {
-    private record Sent(List<RowWrite> writes, List<RedisFuture<Long>> replies) {
-    }
-
     private final List<SinkRecord> records;
     private final List<Failed> failed = new ArrayList<>();
     private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
-    private final List<Sent> sent = new ArrayList<>();
+    private final List<ChangeWriter.Call> sent = new ArrayList<>();
     private long flushedAtNanos;
 
     PendingBatch(List<SinkRecord> records) {
@@ -53,27 +49,20 @@ public final class PendingBatch {
         flushedAtNanos = System.nanoTime();
     }
 
-    void sent(List<RowWrite> writes, List<RedisFuture<Long>> replies) {
-        sent.add(new Sent(writes, replies));
+    void sent(List<ChangeWriter.Call> calls) {
+        sent.addAll(calls);
     }
 
     /**
-     * Calls {@code roundTripNanos}, from the thread that completes it, with the time from the flush until the replies
-     * of the batch came back: the last reply of each segment (on one connection replies come in order; in a Cluster
-     * each segment's last write goes to one master, so this is the round trip of the slowest of those).
+     * Calls {@code roundTripNanos}, from the thread that completes it, with the time from the flush until every reply
+     * of the batch came back (in a Cluster, the round trip of the slowest master).
      */
     public void whenAnswered(LongConsumer roundTripNanos) {
-        List<RedisFuture<Long>> lastReplies = new ArrayList<>(sent.size());
-        for (Sent segment : sent) {
-            if (!segment.replies().isEmpty()) {
-                lastReplies.add(segment.replies().get(segment.replies().size() - 1));
-            }
-        }
-        if (lastReplies.isEmpty()) {
+        if (sent.isEmpty()) {
             return;
         }
         long from = flushedAtNanos;
-        CompletableFuture.allOf(lastReplies.stream().map(RedisFuture::toCompletableFuture)
+        CompletableFuture.allOf(sent.stream().map(call -> call.reply().toCompletableFuture())
                 .toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> {
                     if (failure == null) {
                         roundTripNanos.accept(System.nanoTime() - from);
@@ -90,11 +79,11 @@ public final class PendingBatch {
         RuntimeException batchFailure = null;
         int applied = 0;
         Map<String, TableTally> tables = new HashMap<>();
-        for (Sent segment : sent) {
-            List<ChangeWriter.Reply> replies = ChangeWriter.replies(segment.replies(), deadlineMs);
+        for (ChangeWriter.Call call : sent) {
+            List<ChangeWriter.Reply> replies = ChangeWriter.replies(call, deadlineMs);
             for (int i = 0; i < replies.size(); i++) {
                 ChangeWriter.Reply reply = replies.get(i);
-                RowWrite write = segment.writes().get(i);
+                RowWrite write = call.writes().get(i);
                 RuntimeException failure = reply.failure();
                 if (failure == null) {
                     applied++;

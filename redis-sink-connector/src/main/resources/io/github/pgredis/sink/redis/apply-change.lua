@@ -1,303 +1,332 @@
--- Applies one change to one row, atomically with its version guard.
--- KEYS[1] row key; KEYS[2] its version key (same Redis Cluster hash slot).
--- ARGV[1] operation: hash | json | delete | tombstone
--- ARGV[2] version of the change (37 hex characters: epoch, kind, major, minor); a tombstone is ordered by its
---   position instead and leaves a marker with the higher of this version and the stored one
--- ARGV[3] epoch and Kafka offset of the change (20 hex characters)
--- ARGV[4] version marker retention in milliseconds
--- ARGV[5] write mode of a hash or json change: upsert (write the row) or cached (write it only if the key exists,
---   else leave a marker); write.mode=invalidate sends its changes as deletes
--- ARGV[6] the row's time to live in milliseconds, 0 for none: set by every write, except that a cached-mode refresh
---   keeps what the row has left
--- ARGV[7] the change feed entry, empty for none: "<key|row> <stream id> <max length> <op letter>"; KEYS[3] is then
---   the table's stream. The entry (op, key, version, and for row the row: hash fields as row.<column>, a json
---   document as row) is added with the change's source position as its ID, in the same script as the write, so the
---   stream shows exactly the changes applied. An ID the stream holds (or has trimmed) is a change it has; one below
---   its last that it never held is a gap, refused with FEEDGAP before anything is written.
--- hash and json: ARGV[8] = n, ARGV[9 .. 8+n] the columns whose old value is kept (unchanged TOAST columns),
---   then for hash the field/value pairs of the row, for json the row document without the kept columns.
+-- Applies changes to rows, each atomically with its version guard; one call carries the changes of one or more
+-- rows, all in one Redis Cluster hash slot, applied in order. A row's change is refused alone: the others of the call
+-- still apply.
+-- KEYS, per row: its row key; its version key (same Redis Cluster hash slot); and, when its change goes to a change
+--   feed, the table's stream.
+-- ARGV[1] version marker retention in milliseconds; then per row the number of its arguments, then its arguments:
+--   [1] operation: hash | json | delete | tombstone
+--   [2] version of the change (37 hex characters: epoch, kind, major, minor); a tombstone is ordered by its
+--     position instead and leaves a marker with the higher of this version and the stored one
+--   [3] epoch and Kafka offset of the change (20 hex characters)
+--   [4] write mode of a hash or json change: upsert (write the row) or cached (write it only if the key exists,
+--     else leave a marker); write.mode=invalidate sends its changes as deletes
+--   [5] the row's time to live in milliseconds, 0 for none: set by every write, except that a cached-mode refresh
+--     keeps what the row has left
+--   [6] the change feed entry, empty for none: "<key|row> <stream id> <max length> <op letter>"; the row's third key
+--     is then the table's stream. The entry (op, key, version, and for row the row: hash fields as row.<column>, a
+--     json document as row) is added with the change's source position as its ID, in the same call as the write, so
+--     the stream shows exactly the changes applied. An ID the stream holds (or has trimmed) is a change it has; one
+--     below its last that it never held is a gap, refused with FEEDGAP before anything of the row is written.
+--   [7] n, the number of columns whose old value is kept (unchanged TOAST columns; 0 for a delete), [8 .. 7+n]
+--     those columns, then for hash the field/value pairs of the row, for json the row document without them.
 -- The version key holds the version (37) followed by the Kafka offset (16) of the change that wrote it. It lasts as
 -- long as the row, plus the marker retention when the row has a time to live; a marker lasts the retention.
 -- A hash or json change that lacks columns (kept > 0) for an absent key leaves a marker instead of a partial row.
--- Returns 1 when applied, 0 when the row already holds this change or a newer one, 2 when a hash or json change left
--- only a version marker since its key was absent (cached mode, or lacking columns).
+-- Returns per row, in order: 1 when applied, 0 when the row already holds this change or a newer one, 2 when a hash
+-- or json change left only a version marker since its key was absent (cached mode, or lacking columns); or the error
+-- that refused the row, as a string.
 
-local op = ARGV[1]
-local stored = redis.call('GET', KEYS[2])
-if stored then
-  if op == 'tombstone' then
-    if string.sub(stored, 1, 4) .. string.sub(stored, 38) >= ARGV[3] then return 0 end
-  else
-    local storedVersion = string.sub(stored, 1, 37)
-    local version = ARGV[2]
-    local newer = version > storedVersion
-    -- Between a snapshot row (a source position whose change part is zero) and a streamed change whose commit
-    -- Debezium did not know (its commit part repeats its change part), of one epoch, the Kafka offset decides:
-    -- Debezium's own order within the key's partition. ChangeVersion.replaces is the same rule. (string.find
-    -- allocates nothing, which keeps the common path as cheap as a plain compare.)
-    local snapshotIn = string.find(version, '^0000000000000000', 22) ~= nil
-    local snapshotStored = string.find(stored, '^0000000000000000', 22) ~= nil
-    if snapshotIn ~= snapshotStored and string.sub(version, 1, 5) == string.sub(stored, 1, 5)
-        and string.sub(version, 5, 5) == '2' then
-      local streamed = version
-      if snapshotIn then streamed = storedVersion end
-      if string.sub(streamed, 6, 21) == string.sub(streamed, 22, 37) then
-        newer = string.sub(ARGV[3], 5) > string.sub(stored, 38)
-      end
-    end
-    if not newer then return 0 end
-  end
-end
+local retention = ARGV[1]
 
--- The row's type, from the command the write needs anyway where it can be: HLEN (a hash is never empty) and STRLEN
--- fail on a key of another type and give 0 for an absent key; an empty string counts as absent, never a JSON row.
-local rowType
-local fieldsBefore
-if op == 'hash' then
-  fieldsBefore = redis.pcall('HLEN', KEYS[1])
-  if type(fieldsBefore) == 'number' then rowType = fieldsBefore > 0 and 'hash' or 'none' end
-elseif op == 'json' then
-  local length = redis.pcall('STRLEN', KEYS[1])
-  if type(length) == 'number' then rowType = length > 0 and 'string' or 'none' end
-end
-rowType = rowType or redis.call('TYPE', KEYS[1])['ok']
-local allowed = (op == 'hash' and rowType == 'hash') or (op == 'json' and rowType == 'string')
-  or ((op == 'delete' or op == 'tombstone') and (rowType == 'hash' or rowType == 'string'))
-if rowType ~= 'none' and not allowed then
-  return redis.error_reply('WRONGTYPE key ' .. KEYS[1] .. ' holds a ' .. rowType .. ', not a row this sink wrote')
-end
-
--- The change feed. Every decision is taken before the first write, since a script is not rolled back: a stream that
--- is not a stream, or a change the stream lacks although it is past it (FEEDGAP), is refused with nothing written.
--- The entry is added as the first write; only a JSON merge of unchanged TOAST members, which may still refuse the
--- change, adds it after the write (feedLater).
-local feedLater
-if ARGV[7] ~= '' then
-  local content, id, maxlen, letter = string.match(ARGV[7], '^(%a+) (%S+) (%d+) (%a)$')
-  local entry = {KEYS[3], 'MAXLEN', '~', maxlen, id, 'op', letter, 'key', KEYS[1], 'version', ARGV[2]}
-  if content == 'row' and op == 'hash' then
-    for i = 9 + tonumber(ARGV[8]), #ARGV, 2 do
-      entry[#entry + 1] = 'row.' .. ARGV[i]
-      entry[#entry + 1] = ARGV[i + 1]
-    end
-  elseif content == 'row' and op == 'json' then
-    entry[#entry + 1] = 'row'
-    entry[#entry + 1] = ARGV[9 + tonumber(ARGV[8])]
-  end
-
-  -- stream IDs (unsigned 64-bit decimals, no leading zeros) compared
-  local function below(a, b)
-    local aMs, aSeq = string.match(a, '^(%d+)-(%d+)$')
-    local bMs, bSeq = string.match(b, '^(%d+)-(%d+)$')
-    if aMs ~= bMs then
-      if #aMs ~= #bMs then return #aMs < #bMs end
-      return aMs < bMs
-    end
-    if #aSeq ~= #bSeq then return #aSeq < #bSeq end
-    return aSeq < bSeq
-  end
-
-  -- Whether the stream holds the entry (or trimmed it away); an error reply when it is past it without it.
-  local function holds()
-    local kind = redis.call('TYPE', KEYS[3])['ok']
-    if kind == 'none' then return false end
-    if kind ~= 'stream' then
-      return nil, redis.error_reply('FEEDTYPE change feed ' .. KEYS[3] .. ' holds a ' .. kind .. ', not a stream')
-    end
-    local info = redis.call('XINFO', 'STREAM', KEYS[3])
-    local fields = {}
-    for i = 1, #info - 1, 2 do fields[info[i]] = info[i + 1] end
-    if below(fields['last-generated-id'], id) then return false end
-    if #redis.call('XRANGE', KEYS[3], id, id) > 0 then return true end
-    local deleted = fields['max-deleted-entry-id']
-    if deleted then
-      if not below(deleted, id) then return true end
+-- One row's change: its keys, and its arguments ARGV[a + 1 .. last].
+local function applyRow(rowKey, versionKey, feedKey, a, last)
+  local op = ARGV[a + 1]
+  local stored = redis.call('GET', versionKey)
+  if stored then
+    if op == 'tombstone' then
+      if string.sub(stored, 1, 4) .. string.sub(stored, 38) >= ARGV[a + 3] then return 0 end
     else
-      -- Redis 6 does not say what it trimmed: an ID below the first entry kept counts as trimmed
-      local first = fields['first-entry']
-      if not first or below(id, first[1]) then return true end
+      local storedVersion = string.sub(stored, 1, 37)
+      local version = ARGV[a + 2]
+      local newer = version > storedVersion
+      -- Between a snapshot row (a source position whose change part is zero) and a streamed change whose commit
+      -- Debezium did not know (its commit part repeats its change part), of one epoch, the Kafka offset decides:
+      -- Debezium's own order within the key's partition. ChangeVersion.replaces is the same rule. (string.find
+      -- allocates nothing, which keeps the common path as cheap as a plain compare.)
+      local snapshotIn = string.find(version, '^0000000000000000', 22) ~= nil
+      local snapshotStored = string.find(stored, '^0000000000000000', 22) ~= nil
+      if snapshotIn ~= snapshotStored and string.sub(version, 1, 5) == string.sub(stored, 1, 5)
+          and string.sub(version, 5, 5) == '2' then
+        local streamed = version
+        if snapshotIn then streamed = storedVersion end
+        if string.sub(streamed, 6, 21) == string.sub(streamed, 22, 37) then
+          newer = string.sub(ARGV[a + 3], 5) > string.sub(stored, 38)
+        end
+      end
+      if not newer then return 0 end
     end
-    return nil, redis.error_reply('FEEDGAP change feed ' .. KEYS[3] .. ' is past change ' .. id .. ' of key '
-      .. KEYS[1] .. ' but lacks it: changes reached the stream out of order (more than one partition, a restored '
-      .. 'database without a raised version.epoch, a write of the batch before it that Redis failed); rename or '
-      .. 'delete the stream to go on')
   end
 
-  if op == 'json' and ARGV[8] ~= '0' and rowType == 'string' then
-    local held, refused = holds()
-    if refused then return refused end
-    if not held then feedLater = entry end
-  else
-    local added = redis.pcall('XADD', unpack(entry))
-    if type(added) == 'table' and added.err then
-      if not string.find(added.err, 'equal or smaller', 1, true) then
-        if string.find(added.err, 'WRONGTYPE', 1, true) then
-          return redis.error_reply('FEEDTYPE change feed ' .. KEYS[3] .. ' is not a stream: ' .. added.err)
-        end
-        return redis.error_reply(added.err)
+  -- The row's type, from the command the write needs anyway where it can be: HLEN (a hash is never empty) and STRLEN
+  -- fail on a key of another type and give 0 for an absent key; an empty string counts as absent, never a JSON row.
+  local rowType
+  local fieldsBefore
+  if op == 'hash' then
+    fieldsBefore = redis.pcall('HLEN', rowKey)
+    if type(fieldsBefore) == 'number' then rowType = fieldsBefore > 0 and 'hash' or 'none' end
+  elseif op == 'json' then
+    local length = redis.pcall('STRLEN', rowKey)
+    if type(length) == 'number' then rowType = length > 0 and 'string' or 'none' end
+  end
+  rowType = rowType or redis.call('TYPE', rowKey)['ok']
+  local allowed = (op == 'hash' and rowType == 'hash') or (op == 'json' and rowType == 'string')
+    or ((op == 'delete' or op == 'tombstone') and (rowType == 'hash' or rowType == 'string'))
+  if rowType ~= 'none' and not allowed then
+    return redis.error_reply('WRONGTYPE key ' .. rowKey .. ' holds a ' .. rowType .. ', not a row this sink wrote')
+  end
+
+  -- The change feed. Every decision is taken before the first write, since a script is not rolled back: a stream that
+  -- is not a stream, or a change the stream lacks although it is past it (FEEDGAP), is refused with nothing written.
+  -- The entry is added as the first write; only a JSON merge of unchanged TOAST members, which may still refuse the
+  -- change, adds it after the write (feedLater).
+  local feedLater
+  if ARGV[a + 6] ~= '' then
+    local content, id, maxlen, letter = string.match(ARGV[a + 6], '^(%a+) (%S+) (%d+) (%a)$')
+    local entry = {feedKey, 'MAXLEN', '~', maxlen, id, 'op', letter, 'key', rowKey, 'version', ARGV[a + 2]}
+    if content == 'row' and op == 'hash' then
+      for i = a + 8 + tonumber(ARGV[a + 7]), last, 2 do
+        entry[#entry + 1] = 'row.' .. ARGV[i]
+        entry[#entry + 1] = ARGV[i + 1]
       end
-      local _, refused = holds()
+    elseif content == 'row' and op == 'json' then
+      entry[#entry + 1] = 'row'
+      entry[#entry + 1] = ARGV[a + 8 + tonumber(ARGV[a + 7])]
+    end
+
+    -- stream IDs (unsigned 64-bit decimals, no leading zeros) compared
+    local function below(a, b)
+      local aMs, aSeq = string.match(a, '^(%d+)-(%d+)$')
+      local bMs, bSeq = string.match(b, '^(%d+)-(%d+)$')
+      if aMs ~= bMs then
+        if #aMs ~= #bMs then return #aMs < #bMs end
+        return aMs < bMs
+      end
+      if #aSeq ~= #bSeq then return #aSeq < #bSeq end
+      return aSeq < bSeq
+    end
+
+    -- Whether the stream holds the entry (or trimmed it away); an error reply when it is past it without it.
+    local function holds()
+      local kind = redis.call('TYPE', feedKey)['ok']
+      if kind == 'none' then return false end
+      if kind ~= 'stream' then
+        return nil, redis.error_reply('FEEDTYPE change feed ' .. feedKey .. ' holds a ' .. kind .. ', not a stream')
+      end
+      local info = redis.call('XINFO', 'STREAM', feedKey)
+      local fields = {}
+      for i = 1, #info - 1, 2 do fields[info[i]] = info[i + 1] end
+      if below(fields['last-generated-id'], id) then return false end
+      if #redis.call('XRANGE', feedKey, id, id) > 0 then return true end
+      local deleted = fields['max-deleted-entry-id']
+      if deleted then
+        if not below(deleted, id) then return true end
+      else
+        -- Redis 6 does not say what it trimmed: an ID below the first entry kept counts as trimmed
+        local first = fields['first-entry']
+        if not first or below(id, first[1]) then return true end
+      end
+      return nil, redis.error_reply('FEEDGAP change feed ' .. feedKey .. ' is past change ' .. id .. ' of key '
+        .. rowKey .. ' but lacks it: changes reached the stream out of order (more than one partition, a restored '
+        .. 'database without a raised version.epoch, a write of the batch before it that Redis failed); rename or '
+        .. 'delete the stream to go on')
+    end
+
+    if op == 'json' and ARGV[a + 7] ~= '0' and rowType == 'string' then
+      local held, refused = holds()
       if refused then return refused end
-    end
-  end
-end
-
-local position = string.sub(ARGV[3], 5)
-local mode = ARGV[5]
--- A change that lacks some columns (unchanged TOAST) cannot make a whole row of an absent key: readers refill it.
-local partial = rowType == 'none' and ARGV[8] ~= nil and ARGV[8] ~= '0'
-if op == 'delete' or op == 'tombstone' or (mode == 'cached' and rowType == 'none') or partial then
-  if rowType ~= 'none' then redis.call('DEL', KEYS[1]) end
-  local version = ARGV[2]
-  if stored and string.sub(stored, 1, 37) > version then version = string.sub(stored, 1, 37) end
-  redis.call('SET', KEYS[2], version .. position, 'PX', ARGV[4])
-  if feedLater then redis.call('XADD', unpack(feedLater)) end
-  if op == 'delete' or op == 'tombstone' then return 1 end
-  return 2
-end
-
-local kept = tonumber(ARGV[8])
-if op == 'hash' then
-  -- Overwrite in place; only when the row held fields beyond the new ones and the kept ones (a column became NULL,
-  -- or a stranger's field) are those removed. Kept (unchanged TOAST) fields are not touched.
-  local fieldCount = (#ARGV - 8 - kept) / 2
-  if rowType == 'hash' then
-    local before = fieldsBefore
-    local keptPresent = 0
-    for i = 9, 8 + kept do
-      keptPresent = keptPresent + redis.call('HEXISTS', KEYS[1], ARGV[i])
-    end
-    local added = 0
-    if fieldCount > 0 then added = redis.call('HSET', KEYS[1], unpack(ARGV, 9 + kept)) end
-    if before + added > fieldCount + keptPresent then
-      local wanted = {}
-      for i = 9, 8 + kept do wanted[ARGV[i]] = true end
-      for i = 9 + kept, #ARGV, 2 do wanted[ARGV[i]] = true end
-      local stale = {}
-      for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
-        if not wanted[field] then stale[#stale + 1] = field end
-      end
-      redis.call('HDEL', KEYS[1], unpack(stale))
-    end
-  elseif fieldCount > 0 then
-    redis.call('HSET', KEYS[1], unpack(ARGV, 9 + kept))
-  end
-else
-  local doc = ARGV[9 + kept]
-  if kept > 0 and rowType == 'string' then
-    -- Unchanged TOAST columns keep their members of the stored document as text, byte for byte: decoding and
-    -- encoding them (cjson) would round numbers to 14 digits, turn [] into {} and reorder keys. Defined here, so
-    -- that other writes do not pay for them.
-
-    -- The index of the quote that closes the JSON string opening at `from`, or nil.
-    local function stringEnd(text, from)
-      local at = from + 1
-      while true do
-        local found = string.find(text, '["\\]', at)
-        if not found then return nil end
-        if string.sub(text, found, found) == '"' then return found end
-        at = found + 2
-      end
-    end
-
-    -- The index of the last character of the JSON value starting at `from`, or nil.
-    local function valueEnd(text, from)
-      local first = string.sub(text, from, from)
-      if first == '"' then return stringEnd(text, from) end
-      if first == '{' or first == '[' then
-        local depth = 0
-        local at = from
-        while true do
-          local found = string.find(text, '[%[%]{}"]', at)
-          if not found then return nil end
-          local c = string.sub(text, found, found)
-          if c == '"' then
-            found = stringEnd(text, found)
-            if not found then return nil end
-          elseif c == '{' or c == '[' then
-            depth = depth + 1
-          else
-            depth = depth - 1
-            if depth == 0 then return found end
+      if not held then feedLater = entry end
+    else
+      local added = redis.pcall('XADD', unpack(entry))
+      if type(added) == 'table' and added.err then
+        if not string.find(added.err, 'equal or smaller', 1, true) then
+          if string.find(added.err, 'WRONGTYPE', 1, true) then
+            return redis.error_reply('FEEDTYPE change feed ' .. feedKey .. ' is not a stream: ' .. added.err)
           end
-          at = found + 1
+          return redis.error_reply(added.err)
+        end
+        local _, refused = holds()
+        if refused then return refused end
+      end
+    end
+  end
+
+  local position = string.sub(ARGV[a + 3], 5)
+  local mode = ARGV[a + 4]
+  -- A change that lacks some columns (unchanged TOAST) cannot make a whole row of an absent key: readers refill it.
+  local partial = rowType == 'none' and ARGV[a + 7] ~= '0'
+  if op == 'delete' or op == 'tombstone' or (mode == 'cached' and rowType == 'none') or partial then
+    if rowType ~= 'none' then redis.call('DEL', rowKey) end
+    local version = ARGV[a + 2]
+    if stored and string.sub(stored, 1, 37) > version then version = string.sub(stored, 1, 37) end
+    redis.call('SET', versionKey, version .. position, 'PX', retention)
+    if feedLater then redis.call('XADD', unpack(feedLater)) end
+    if op == 'delete' or op == 'tombstone' then return 1 end
+    return 2
+  end
+
+  local kept = tonumber(ARGV[a + 7])
+  if op == 'hash' then
+    -- Overwrite in place; only when the row held fields beyond the new ones and the kept ones (a column became NULL,
+    -- or a stranger's field) are those removed. Kept (unchanged TOAST) fields are not touched.
+    local fieldCount = (last - a - 7 - kept) / 2
+    if rowType == 'hash' then
+      local before = fieldsBefore
+      local keptPresent = 0
+      for i = a + 8, a + 7 + kept do
+        keptPresent = keptPresent + redis.call('HEXISTS', rowKey, ARGV[i])
+      end
+      local added = 0
+      if fieldCount > 0 then added = redis.call('HSET', rowKey, unpack(ARGV, a + 8 + kept, last)) end
+      if before + added > fieldCount + keptPresent then
+        local wanted = {}
+        for i = a + 8, a + 7 + kept do wanted[ARGV[i]] = true end
+        for i = a + 8 + kept, last, 2 do wanted[ARGV[i]] = true end
+        local stale = {}
+        for _, field in ipairs(redis.call('HKEYS', rowKey)) do
+          if not wanted[field] then stale[#stale + 1] = field end
+        end
+        redis.call('HDEL', rowKey, unpack(stale))
+      end
+    elseif fieldCount > 0 then
+      redis.call('HSET', rowKey, unpack(ARGV, a + 8 + kept, last))
+    end
+  else
+    local doc = ARGV[a + 8 + kept]
+    if kept > 0 and rowType == 'string' then
+      -- Unchanged TOAST columns keep their members of the stored document as text, byte for byte: decoding and
+      -- encoding them (cjson) would round numbers to 14 digits, turn [] into {} and reorder keys. Defined here, so
+      -- that other writes do not pay for them.
+
+      -- The index of the quote that closes the JSON string opening at `from`, or nil.
+      local function stringEnd(text, from)
+        local at = from + 1
+        while true do
+          local found = string.find(text, '["\\]', at)
+          if not found then return nil end
+          if string.sub(text, found, found) == '"' then return found end
+          at = found + 2
         end
       end
-      local after = string.find(text, '[,}%s]', from)
-      if not after or after == from then return nil end
-      return after - 1
-    end
 
-    -- The top-level members of a JSON object: column name -> the member's text ("name":value) as stored; nil when the
-    -- text is not a JSON object.
-    local function jsonMembers(text)
-      local members = {}
-      local at = string.find(text, '%S')
-      if not at or string.sub(text, at, at) ~= '{' then return nil end
-      at = string.find(text, '%S', at + 1)
-      if at and string.sub(text, at, at) == '}' then return members end
-      while at do
-        if string.sub(text, at, at) ~= '"' then return nil end
-        local nameEnd = stringEnd(text, at)
-        if not nameEnd then return nil end
-        local colon = string.find(text, '%S', nameEnd + 1)
-        if not colon or string.sub(text, colon, colon) ~= ':' then return nil end
-        local valueStart = string.find(text, '%S', colon + 1)
-        if not valueStart then return nil end
-        local last = valueEnd(text, valueStart)
-        if not last then return nil end
-        local decoded, name = pcall(cjson.decode, string.sub(text, at, nameEnd))
-        if not decoded then return nil end
-        members[name] = string.sub(text, at, last)
-        local next = string.find(text, '%S', last + 1)
-        if not next then return nil end
-        local c = string.sub(text, next, next)
-        if c == '}' then return members end
-        if c ~= ',' then return nil end
-        at = string.find(text, '%S', next + 1)
+      -- The index of the last character of the JSON value starting at `from`, or nil.
+      local function valueEnd(text, from)
+        local first = string.sub(text, from, from)
+        if first == '"' then return stringEnd(text, from) end
+        if first == '{' or first == '[' then
+          local depth = 0
+          local at = from
+          while true do
+            local found = string.find(text, '[%[%]{}"]', at)
+            if not found then return nil end
+            local c = string.sub(text, found, found)
+            if c == '"' then
+              found = stringEnd(text, found)
+              if not found then return nil end
+            elseif c == '{' or c == '[' then
+              depth = depth + 1
+            else
+              depth = depth - 1
+              if depth == 0 then return found end
+            end
+            at = found + 1
+          end
+        end
+        local after = string.find(text, '[,}%s]', from)
+        if not after or after == from then return nil end
+        return after - 1
       end
-      return nil
-    end
 
-    local old = jsonMembers(redis.call('GET', KEYS[1]))
-    if not old then
-      return redis.error_reply('WRONGTYPE key ' .. KEYS[1] .. ' holds a string that is not a JSON row this sink wrote')
+      -- The top-level members of a JSON object: column name -> the member's text ("name":value) as stored; nil when the
+      -- text is not a JSON object.
+      local function jsonMembers(text)
+        local members = {}
+        local at = string.find(text, '%S')
+        if not at or string.sub(text, at, at) ~= '{' then return nil end
+        at = string.find(text, '%S', at + 1)
+        if at and string.sub(text, at, at) == '}' then return members end
+        while at do
+          if string.sub(text, at, at) ~= '"' then return nil end
+          local nameEnd = stringEnd(text, at)
+          if not nameEnd then return nil end
+          local colon = string.find(text, '%S', nameEnd + 1)
+          if not colon or string.sub(text, colon, colon) ~= ':' then return nil end
+          local valueStart = string.find(text, '%S', colon + 1)
+          if not valueStart then return nil end
+          local last = valueEnd(text, valueStart)
+          if not last then return nil end
+          local decoded, name = pcall(cjson.decode, string.sub(text, at, nameEnd))
+          if not decoded then return nil end
+          members[name] = string.sub(text, at, last)
+          local next = string.find(text, '%S', last + 1)
+          if not next then return nil end
+          local c = string.sub(text, next, next)
+          if c == '}' then return members end
+          if c ~= ',' then return nil end
+          at = string.find(text, '%S', next + 1)
+        end
+        return nil
+      end
+
+      local old = jsonMembers(redis.call('GET', rowKey))
+      if not old then
+        return redis.error_reply('WRONGTYPE key ' .. rowKey .. ' holds a string that is not a JSON row this sink wrote')
+      end
+      local members = {}
+      for i = a + 8, a + 7 + kept do
+        local member = old[ARGV[i]]
+        if member then members[#members + 1] = member end
+      end
+      if #members > 0 then
+        local separator = ','
+        if doc == '{}' then separator = '' end
+        doc = string.sub(doc, 1, -2) .. separator .. table.concat(members, ',') .. '}'
+      end
     end
-    local members = {}
-    for i = 9, 8 + kept do
-      local member = old[ARGV[i]]
-      if member then members[#members + 1] = member end
-    end
-    if #members > 0 then
-      local separator = ','
-      if doc == '{}' then separator = '' end
-      doc = string.sub(doc, 1, -2) .. separator .. table.concat(members, ',') .. '}'
+    if mode == 'cached' then
+      redis.call('SET', rowKey, doc, 'KEEPTTL')
+    elseif ARGV[a + 5] == '0' then
+      -- the common case in one command: the row and its version, neither with a time to live
+      redis.call('MSET', rowKey, doc, versionKey, ARGV[a + 2] .. position)
+      if feedLater then redis.call('XADD', unpack(feedLater)) end
+      return 1
+    else
+      redis.call('SET', rowKey, doc)
     end
   end
-  if mode == 'cached' then
-    redis.call('SET', KEYS[1], doc, 'KEEPTTL')
-  elseif ARGV[6] == '0' then
-    -- the common case in one command: the row and its version, neither with a time to live
-    redis.call('MSET', KEYS[1], doc, KEYS[2], ARGV[2] .. position)
+  local ttl = ARGV[a + 5]
+  if ttl == '0' then
+    redis.call('SET', versionKey, ARGV[a + 2] .. position)
     if feedLater then redis.call('XADD', unpack(feedLater)) end
     return 1
-  else
-    redis.call('SET', KEYS[1], doc)
   end
-end
-local ttl = ARGV[6]
-if ttl == '0' then
-  redis.call('SET', KEYS[2], ARGV[2] .. position)
+  -- A refresh of a cached row keeps the time it has left: only readers (fills, sliding hits) keep it in Redis.
+  local left = tonumber(ttl)
+  if mode == 'cached' then
+    left = redis.call('PTTL', rowKey)
+    if left < 0 then left = tonumber(ttl) end
+  end
+  redis.call('PEXPIRE', rowKey, left)
+  redis.call('SET', versionKey, ARGV[a + 2] .. position, 'PX', left + tonumber(retention))
   if feedLater then redis.call('XADD', unpack(feedLater)) end
   return 1
 end
--- A refresh of a cached row keeps the time it has left: only readers (fills, sliding hits) keep it in Redis.
-local left = tonumber(ttl)
-if mode == 'cached' then
-  left = redis.call('PTTL', KEYS[1])
-  if left < 0 then left = tonumber(ttl) end
+
+local results = {}
+local a = 1
+local k = 1
+while a < #ARGV do
+  local last = a + 1 + tonumber(ARGV[a + 1])
+  local feedKey
+  if ARGV[a + 7] ~= '' then feedKey = KEYS[k + 2] end
+  local done, result = pcall(applyRow, KEYS[k], KEYS[k + 1], feedKey, a + 1, last)
+  if type(result) == 'table' then
+    result = result.err or 'ERR apply-change.lua: a reply of no known kind'
+  elseif not done then
+    result = 'ERR ' .. tostring(result)
+  end
+  results[#results + 1] = result
+  k = k + 2
+  if feedKey then k = k + 1 end
+  a = last
 end
-redis.call('PEXPIRE', KEYS[1], left)
-redis.call('SET', KEYS[2], ARGV[2] .. position, 'PX', left + tonumber(ARGV[4]))
-if feedLater then redis.call('XADD', unpack(feedLater)) end
-return 1
+return results

@@ -15,7 +15,7 @@ import io.github.pgredis.sink.event.ChangeVersion;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.NestedMultiOutput;
 import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandType;
@@ -23,15 +23,14 @@ import io.lettuce.core.protocol.CommandType;
 class PendingBatchTest {
     private static final SinkRecord RECORD = new SinkRecord("t", 0, null, "k", null, "v", 7);
 
-    private static RedisFuture<Long> unanswered() {
-        return new AsyncCommand<>(new Command<>(CommandType.EVALSHA, new IntegerOutput<>(StringCodec.UTF8)));
+    private static AsyncCommand<String, String, List<Object>> unanswered() {
+        return new AsyncCommand<>(new Command<>(CommandType.EVALSHA, new NestedMultiOutput<>(StringCodec.UTF8)));
     }
 
-    private static RedisFuture<Long> answered(long result) {
-        AsyncCommand<String, String, Long> reply = new AsyncCommand<>(new Command<>(CommandType.EVALSHA,
-                new IntegerOutput<>(StringCodec.UTF8)));
-        reply.getOutput().set(result);
-        reply.complete();
+    /** A call of apply-change.lua answered with these results, one per write. */
+    private static RedisFuture<List<Object>> answered(Object... results) {
+        AsyncCommand<String, String, List<Object>> reply = unanswered();
+        reply.complete(List.of(results));
         return reply;
     }
 
@@ -53,10 +52,8 @@ class PendingBatchTest {
         List<RowWrite> writes = List.of(collapsed, write("b", Kind.UPSERT, WriteMode.UPDATE_IF_CACHED, 3_000),
                 write("c", Kind.DELETE, WriteMode.INVALIDATE, 4_000), write("d", Kind.UPSERT, WriteMode.UPSERT, 9_000),
                 write("e", Kind.UPSERT, WriteMode.UPSERT, 5_000));
-        AsyncCommand<String, String, Long> refused = new AsyncCommand<>(new Command<>(CommandType.EVALSHA,
-                new IntegerOutput<>(StringCodec.UTF8)));
-        refused.completeExceptionally(new RedisCommandExecutionException("WRONGTYPE key e holds a list"));
-        batch.sent(writes, List.of(answered(1), answered(2), answered(1), answered(0), refused));
+        batch.sent(List.of(new ChangeWriter.Call(writes.subList(0, 2), answered(1L, 2L)),
+                new ChangeWriter.Call(writes.subList(2, 5), answered(1L, 0L, "WRONGTYPE key e holds a list"))));
 
         BatchOutcome outcome = batch.complete(1_000);
 
@@ -77,7 +74,7 @@ class PendingBatchTest {
         for (int segment = 0; segment < 5; segment++) {
             List<RowWrite> writes = new ArrayList<>();
             writes.add(write("k" + segment, Kind.DELETE, WriteMode.UPSERT, -1));
-            batch.sent(writes, List.of(unanswered()));
+            batch.sent(List.of(new ChangeWriter.Call(writes, unanswered())));
         }
         long timeoutMs = 300;
 
@@ -88,5 +85,31 @@ class PendingBatchTest {
         long waitedMs = (System.nanoTime() - started) / 1_000_000;
 
         assertThat(waitedMs).as("five segments, one deadline").isLessThan(3 * timeoutMs);
+    }
+
+    /** A call Redis failed as a whole fails each of its writes with that failure: here the batch, transiently. */
+    @Test
+    void aCallThatFailedAsAWholeFailsEveryWriteItCarried() {
+        PendingBatch batch = new PendingBatch(List.of(RECORD));
+        AsyncCommand<String, String, List<Object>> failed = unanswered();
+        failed.completeExceptionally(new RedisCommandExecutionException("LOADING Redis is loading the dataset"));
+        batch.sent(List.of(new ChangeWriter.Call(List.of(write("x", Kind.UPSERT, WriteMode.UPSERT, 1)), answered(1L)),
+                new ChangeWriter.Call(List.of(write("y", Kind.UPSERT, WriteMode.UPSERT, 1),
+                        write("z", Kind.UPSERT, WriteMode.UPSERT, 1)), failed)));
+
+        assertThatThrownBy(() -> batch.complete(1_000))
+                .satisfies(failure -> assertThat(RedisFailure.classify(failure)).isEqualTo(RedisFailure.TRANSIENT))
+                .hasMessageContaining("key 'y'").hasMessageContaining("LOADING");
+    }
+
+    /** A reply that does not carry one result per write is a failure, never a silent success. */
+    @Test
+    void aReplyWithTooFewResultsFailsTheBatch() {
+        PendingBatch batch = new PendingBatch(List.of(RECORD));
+        batch.sent(List.of(new ChangeWriter.Call(List.of(write("x", Kind.UPSERT, WriteMode.UPSERT, 1),
+                write("y", Kind.UPSERT, WriteMode.UPSERT, 1)), answered(1L))));
+
+        assertThatThrownBy(() -> batch.complete(1_000)).hasMessageContaining("key 'x'")
+                .hasMessageContaining("for 2 writes");
     }
 }
