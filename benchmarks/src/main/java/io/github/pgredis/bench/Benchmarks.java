@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,6 +17,7 @@ import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.testing.PostgresServer;
 import io.github.pgredis.sink.testing.RedisServer;
 import io.github.pgredis.sink.testing.RegistryServer;
+import io.lettuce.core.api.sync.RedisCommands;
 
 /**
  * Every benchmark in one run on one machine, ending with {@code RESULT <name> <value> <unit>} lines
@@ -25,7 +27,6 @@ import io.github.pgredis.sink.testing.RegistryServer;
  */
 public final class Benchmarks {
     private static final int PARTITIONS = 4;
-    private static final Pattern WRITE_STATS = Pattern.compile("cmdstat_(evalsha|set|hset):calls=(\\d+),usec=(\\d+),.*");
     private static final Pattern COMMAND_STATS = Pattern.compile("cmdstat_([a-z|_-]+):calls=(\\d+),usec=(\\d+),.*");
     /** What the sink's scripts call: INFO commandstats counts them again on their own lines, inside EVALSHA's time. */
     private static final Set<String> CALLED_BY_SCRIPTS = Set.of("get", "set", "hset", "hdel",
@@ -105,7 +106,7 @@ public final class Benchmarks {
         progress("loading " + changes + " changes of " + keys + " rows into " + topic);
         long bytes = TopicLoader.load(connect, topic, PARTITIONS, rows, changes, json);
         result("topic_bytes_per_change", (double) bytes / changes, "bytes");
-        Runner runner = new Runner(connect, redis);
+        Runner runner = new Runner(connect, BenchRedis.of(redis));
         RedisBenchmark ceilings = new RedisBenchmark(redis);
         List<String> fields = fieldsOf(rows.row(1, 1));
         double ceilingHset = ceilings.hsetPerSecond(fields);
@@ -177,6 +178,8 @@ public final class Benchmarks {
         result("redis_cpu_per_change_vs_hset_json_inserts", manyKeysJson.redisMicrosPerChange()
                 / manyKeysHset.redisMicrosPerChange(), "ratio");
 
+        clusterScaling(connect, rows, changes, keys);
+
         try (RegistryServer registry = RegistryServer.start(Path.of("target", "apicurio-registry"))) {
             WireFormat avro = WireFormat.avro(registry.apiUrl());
             String avroTopic = topic + "_avro";
@@ -197,6 +200,27 @@ public final class Benchmarks {
     }
 
     /**
+     * The sink with 3 tasks against a Redis Cluster of 3 masters and of 1 master (each master with a replica), over a
+     * topic of 6 partitions: what sharding Redis gives when Redis's time per change bounds the rate.
+     */
+    private void clusterScaling(EmbeddedConnectCluster connect, OrderRows rows, long changes, int keys) {
+        String topic = OrderRows.TOPIC + "_6_partitions";
+        progress("loading " + changes + " changes of " + keys + " rows into " + topic);
+        TopicLoader.load(connect, topic, 6, rows, changes, WireFormat.json());
+        Map<Integer, Double> rates = new HashMap<>();
+        for (int masters : new int[] {1, 3}) {
+            try (BenchRedis cluster = BenchRedis.cluster(masters)) {
+                Run run = new Runner(connect, cluster).sink(topic, WireFormat.json(), "hash", 3, changes, keys);
+                rates.put(masters, run.rate());
+                result("sink_hash_3tasks_cluster_" + masters + "_masters", run.rate(), "records/s");
+                result("redis_micros_per_change_cluster_" + masters + "_masters", run.redisMicrosPerChange(), "us");
+                cpuPerRecord("sink_hash_3tasks_cluster_" + masters + "_masters", run);
+            }
+        }
+        result("cluster_3_masters_vs_1_master_ratio", rates.get(3) / rates.get(1), "ratio");
+    }
+
+    /**
      * What the change feed costs: the sink over one topic partition (a feed needs a table's changes in one) with and
      * without feed.enabled (key content); the fed run also settles each batch before sending the next.
      */
@@ -204,7 +228,7 @@ public final class Benchmarks {
         String topic = OrderRows.TOPIC + "_1_partition";
         progress("loading " + changes + " changes of " + keys + " rows into " + topic);
         TopicLoader.load(connect, topic, 1, new OrderRows(keys), changes, WireFormat.json());
-        Runner runner = new Runner(connect, redis);
+        Runner runner = new Runner(connect, BenchRedis.of(redis));
         runner.sink(topic, WireFormat.json(), "hash", 1, changes, keys);
         Run plain = runner.sink(topic, WireFormat.json(), "hash", 1, changes, keys);
         Run fed = runner.sink(topic, WireFormat.json(), "hash", 1, changes, keys,
@@ -233,10 +257,11 @@ public final class Benchmarks {
     /** Runs connectors over a topic one after the other, each against an empty Redis and as a new consumer group. */
     private static final class Runner {
         private final ThroughputRun runs;
-        private final RedisServer redis;
-        private int runNumber;
+        /** Numbers every run of the benchmark, so that each is a connector and consumer group of its own. */
+        private static int runNumber;
+        private final BenchRedis redis;
 
-        Runner(EmbeddedConnectCluster connect, RedisServer redis) {
+        Runner(EmbeddedConnectCluster connect, BenchRedis redis) {
             this.runs = new ThroughputRun(connect, this::redisCpuMicros);
             this.redis = redis;
         }
@@ -248,13 +273,15 @@ public final class Benchmarks {
         Run sink(String topic, WireFormat wire, String valueFormat, int tasks, long changes, int keys,
                 Map<String, String> settings) {
             Map<String, String> config = ConnectClusters.sinkConfig(redis.uri());
+            config.putAll(redis.sinkSettings());
             config.putAll(settings);
             config.remove("topics.regex");
             config.put("topics", topic);
             config.put("tasks.max", Integer.toString(tasks));
             config.put("value.format", valueFormat);
             config.putAll(wire.converterSettings());
-            progress("our sink, " + valueFormat + ", " + tasks + " task(s) over " + topic + " " + settings);
+            progress("our sink, " + valueFormat + ", " + tasks + " task(s) over " + topic + " " + settings
+                    + redis.sinkSettings());
             return measure("sink-" + valueFormat + "-" + tasks + "-" + topic + (settings.isEmpty() ? "" : "-feed"),
                     config, changes, keys, valueFormat);
         }
@@ -280,18 +307,21 @@ public final class Benchmarks {
         }
 
         private Run measureOnce(String name, Map<String, String> config, long changes, int keys, String valueFormat) {
-            redis.commands().flushall();
-            redis.commands().configResetstat();
+            for (RedisCommands<String, String> server : redis.servers()) {
+                server.flushall();
+                server.configResetstat();
+            }
             long before = usedMemory();
             ThroughputRun.Measurement measurement = runs.run(name, config, changes);
             double bytesPerRow = (double) (usedMemory() - before) / keys;
-            double microsPerWrite = redisMicrosPerWrite();
-            double microsPerChange = (double) redisMicrosSent() / changes;
-            progress(name + ": Redis's time per change by command " + commandTimes(changes));
+            Map<String, long[]> stats = commandStats();
+            double microsPerWrite = redisMicrosPerWrite(stats);
+            double microsPerChange = (double) redisMicrosSent(stats) / changes;
+            progress(name + ": Redis's time per change by command " + commandTimes(stats, changes));
             if (valueFormat != null) {
                 verify(valueFormat, changes, keys);
             }
-            redis.commands().flushall();
+            redis.servers().forEach(RedisCommands::flushall);
             return new Run(measurement, bytesPerRow, microsPerWrite, microsPerChange);
         }
 
@@ -300,78 +330,79 @@ public final class Benchmarks {
             for (long id = 1; id <= keys; id += Math.max(1, keys / 1000)) {
                 String expected = OrderRows.finalQuantity(id, changes, keys);
                 String key = OrderRows.rowKey(id);
-                String actual = valueFormat.equals("hash") ? redis.commands().hget(key, "quantity")
-                        : redis.commands().get(key).replaceAll(".*\"quantity\":(\\d+).*", "$1");
+                String actual = valueFormat.equals("hash") ? redis.reader().hget(key, "quantity")
+                        : redis.reader().get(key).replaceAll(".*\"quantity\":(\\d+).*", "$1");
                 if (!expected.equals(actual)) {
                     throw new IllegalStateException(key + " has quantity " + actual + ", expected " + expected);
                 }
             }
         }
 
-        /**
-         * Redis's own time per row write from INFO commandstats: per EVALSHA when the run used scripts (the commands
-         * a script calls are counted again on their own lines), else per SET or HSET.
-         */
-        private double redisMicrosPerWrite() {
-            Map<String, long[]> stats = new HashMap<>();
-            for (String line : redis.commands().info("commandstats").split("\r?\n")) {
-                Matcher stat = WRITE_STATS.matcher(line);
-                if (stat.matches()) {
-                    stats.put(stat.group(1), new long[] {Long.parseLong(stat.group(2)), Long.parseLong(stat.group(3))});
+        /** INFO commandstats summed over the servers: per command, its calls and microseconds. */
+        private Map<String, long[]> commandStats() {
+            Map<String, long[]> stats = new TreeMap<>();
+            for (RedisCommands<String, String> server : redis.servers()) {
+                for (String line : server.info("commandstats").split("\r?\n")) {
+                    Matcher stat = COMMAND_STATS.matcher(line);
+                    if (stat.matches()) {
+                        long[] sum = stats.computeIfAbsent(stat.group(1), command -> new long[2]);
+                        sum[0] += Long.parseLong(stat.group(2));
+                        sum[1] += Long.parseLong(stat.group(3));
+                    }
                 }
             }
+            return stats;
+        }
+
+        /** Per command: calls per change and microseconds of Redis's time per change. */
+        private static String commandTimes(Map<String, long[]> stats, long changes) {
+            StringBuilder times = new StringBuilder();
+            stats.forEach((command, stat) -> times.append(String.format(" %s %.3f calls %.2f us;", command,
+                    stat[0] / (double) changes, stat[1] / (double) changes)));
+            return times.toString();
+        }
+
+        /**
+         * Redis's own time per script call when the run used scripts (the commands a script calls are counted again
+         * on their own lines), else per SET or HSET.
+         */
+        private static double redisMicrosPerWrite(Map<String, long[]> stats) {
             long[] writes = stats.containsKey("evalsha") ? stats.get("evalsha")
                     : stats.getOrDefault("hset", stats.getOrDefault("set", new long[] {0, 0}));
             return writes[0] == 0 ? 0 : (double) writes[1] / writes[0];
         }
 
-        /** Per command of INFO commandstats: calls per change and microseconds of Redis's time per change. */
-        private String commandTimes(long changes) {
-            StringBuilder times = new StringBuilder();
-            for (String line : redis.commands().info("commandstats").split("\r?\n")) {
-                Matcher stat = COMMAND_STATS.matcher(line);
-                if (stat.matches()) {
-                    times.append(String.format(" %s %.3f calls %.2f us;", stat.group(1),
-                            Long.parseLong(stat.group(2)) / (double) changes,
-                            Long.parseLong(stat.group(3)) / (double) changes));
-                }
-            }
-            return times.toString();
-        }
-
         /**
-         * Redis's time (INFO commandstats) for every command the connector sent since the stats were reset: all
-         * commands, less those its scripts called (counted inside EVALSHA already) when it ran scripts. The few INFO
-         * calls of the benchmark itself are in it, a few microseconds in all.
+         * Redis's time for every command the connector sent since the stats were reset: all commands, less those its
+         * scripts called (counted inside EVALSHA already) when it ran scripts. The few INFO calls of the benchmark
+         * itself are in it, a few microseconds in all.
          */
-        private long redisMicrosSent() {
-            Map<String, Long> usec = new HashMap<>();
-            for (String line : redis.commands().info("commandstats").split("\r?\n")) {
-                Matcher stat = COMMAND_STATS.matcher(line);
-                if (stat.matches()) {
-                    usec.put(stat.group(1), Long.parseLong(stat.group(3)));
-                }
-            }
-            boolean scripted = usec.containsKey("evalsha");
+        private static long redisMicrosSent(Map<String, long[]> stats) {
+            boolean scripted = stats.containsKey("evalsha");
             long total = 0;
-            for (Map.Entry<String, Long> command : usec.entrySet()) {
+            for (Map.Entry<String, long[]> command : stats.entrySet()) {
                 if (!scripted || !CALLED_BY_SCRIPTS.contains(command.getKey())) {
-                    total += command.getValue();
+                    total += command.getValue()[1];
                 }
             }
             return total;
         }
 
         private long usedMemory() {
-            String info = redis.commands().info("memory");
-            return Long.parseLong(info.replaceAll("(?s).*used_memory:(\\d+).*", "$1"));
+            long used = 0;
+            for (RedisCommands<String, String> server : redis.servers()) {
+                used += Long.parseLong(server.info("memory").replaceAll("(?s).*used_memory:(\\d+).*", "$1"));
+            }
+            return used;
         }
 
         private long redisCpuMicros() {
-            String info = redis.commands().info("cpu");
             double seconds = 0;
-            for (String field : new String[] {"used_cpu_sys", "used_cpu_user"}) {
-                seconds += Double.parseDouble(info.replaceAll("(?s).*" + field + ":([0-9.]+).*", "$1"));
+            for (RedisCommands<String, String> server : redis.servers()) {
+                String info = server.info("cpu");
+                for (String field : new String[] {"used_cpu_sys", "used_cpu_user"}) {
+                    seconds += Double.parseDouble(info.replaceAll("(?s).*" + field + ":([0-9.]+).*", "$1"));
+                }
             }
             return (long) (seconds * 1e6);
         }

@@ -34,9 +34,9 @@ final class ThroughputRun {
 
     /**
      * The rate of a connector over the whole topic; the heap its tasks hold once idle (the heap after a full GC with
-     * the connector still running, less the heap after a full GC once it is deleted); and the CPU time per record,
-     * from the connector's creation to its last commit, of this JVM (broker, Connect, converter and sink together)
-     * and of the Redis server.
+     * the connector still running, less the heap after a full GC once it is deleted); and the CPU time per record
+     * over the same part of the run as the rate, of this JVM (broker, Connect, converter and sink together) and of
+     * the Redis servers.
      */
     record Measurement(double recordsPerSecond, long taskHeapBytes, double jvmCpuMicrosPerRecord,
             double redisCpuMicrosPerRecord) {
@@ -59,22 +59,23 @@ final class ThroughputRun {
                 }
                 ConnectClusters.sleep(50);
                 committed = committed(admin, "connect-" + name);
-                samples.add(new long[] {System.nanoTime(), committed});
+                samples.add(new long[] {System.nanoTime(), committed, jvmCpuNanos(), redisCpuMicros.getAsLong()});
             }
         }
         long[] start = samples.stream().filter(sample -> sample[1] >= records / 20).findFirst().orElseThrow();
         if (start == samples.get(samples.size() - 1)) {
-            start = new long[] {created, 0};
+            start = new long[] {created, 0, jvmCpuBefore, redisCpuBefore};
         }
         long[] end = samples.get(samples.size() - 1);
-        double jvmCpu = (jvmCpuNanos() - jvmCpuBefore) / 1e3 / records;
-        double redisCpu = (double) (redisCpuMicros.getAsLong() - redisCpuBefore) / records;
+        long measured = end[1] - start[1];
+        double jvmCpu = (end[2] - start[2]) / 1e3 / measured;
+        double redisCpu = (double) (end[3] - start[3]) / measured;
         long withTasks = heapAfterGc();
         connect.deleteConnector(name);
         ConnectClusters.await(TIMEOUT, name + " deleted", () -> !connect.connectors().contains(name));
         ConnectClusters.sleep(1_000);
         long taskHeap = withTasks - heapAfterGc();
-        return new Measurement((end[1] - start[1]) * 1e9 / (end[0] - start[0]), taskHeap, jvmCpu, redisCpu);
+        return new Measurement(measured * 1e9 / (end[0] - start[0]), taskHeap, jvmCpu, redisCpu);
     }
 
     private static long jvmCpuNanos() {
