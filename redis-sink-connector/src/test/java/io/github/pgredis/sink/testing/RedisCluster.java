@@ -10,6 +10,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import io.lettuce.core.cluster.SlotHash;
+
 /**
  * A Redis Cluster of real redis-server processes owned by a test: masters with one replica each, made with
  * {@code redis-cli --cluster create}, with a short node timeout so that a killed master's replica takes over within
@@ -53,10 +55,14 @@ public final class RedisCluster implements AutoCloseable {
             for (int i = 0; i < 2 * masters; i++) {
                 nodes.add(tls ? RedisServer.startTls(args, files) : RedisServer.start(args));
             }
-            List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
-            nodes.forEach(node -> create.add("127.0.0.1:" + node.port()));
-            create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
-            cluster.redisCli(create);
+            if (masters >= 3) {
+                List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+                nodes.forEach(node -> create.add("127.0.0.1:" + node.port()));
+                create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
+                cluster.redisCli(create);
+            } else {
+                cluster.assemble(masters);
+            }
             cluster.awaitHealthy();
             return cluster;
         } catch (RuntimeException e) {
@@ -195,6 +201,27 @@ public final class RedisCluster implements AutoCloseable {
             master.commands().clusterSetSlotNode(slot, toId);
         }
         awaitHealthy();
+    }
+
+    /**
+     * What {@code redis-cli --cluster create} does, for fewer than the three masters it requires: the slots split
+     * over the first {@code masters} nodes, every node introduced to the first, and each further node a replica.
+     */
+    private void assemble(int masters) {
+        int perMaster = SlotHash.SLOT_COUNT / masters;
+        for (int i = 0; i < masters; i++) {
+            int last = i == masters - 1 ? SlotHash.SLOT_COUNT - 1 : (i + 1) * perMaster - 1;
+            redisCli(List.of("redis-cli", "-p", Integer.toString(nodes.get(i).port()), "cluster", "addslotsrange",
+                    Integer.toString(i * perMaster), Integer.toString(last)));
+        }
+        for (RedisServer node : nodes.subList(1, nodes.size())) {
+            node.commands().clusterMeet("127.0.0.1", nodes.get(0).port());
+        }
+        ConnectClusters.await(java.time.Duration.ofSeconds(60), "every node knows the others", () -> nodes.stream()
+                .allMatch(node -> node.commands().clusterInfo().contains("cluster_known_nodes:" + nodes.size())));
+        for (int i = 0; i < masters; i++) {
+            nodes.get(masters + i).commands().clusterReplicate(nodes.get(i).commands().clusterMyId());
+        }
     }
 
     /** Waits until every live node reports cluster_state:ok. */
