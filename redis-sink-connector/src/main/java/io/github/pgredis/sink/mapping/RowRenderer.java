@@ -75,6 +75,9 @@ public final class RowRenderer {
      * as JSON text).
      */
     private boolean isUnavailable(Object value) {
+        if (value == null || value instanceof Number || value instanceof Boolean) {
+            return false;
+        }
         if (value instanceof String s) {
             return s.equals(placeholder) || s.equals(placeholderBase64) || s.equals(placeholderHstoreJson);
         }
