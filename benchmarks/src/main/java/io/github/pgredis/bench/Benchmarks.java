@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
+import io.github.pgredis.sink.apply.ChangeWriter;
 import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.testing.PostgresServer;
 import io.github.pgredis.sink.testing.RedisServer;
@@ -110,9 +111,11 @@ public final class Benchmarks {
         RedisBenchmark ceilings = new RedisBenchmark(redis);
         List<String> fields = fieldsOf(rows.row(1, 1));
         double ceilingHset = ceilings.hsetPerSecond(fields);
-        double ceilingGuarded = ceilings.guardedWritePerSecond(fields);
+        double ceilingGuardedSingle = ceilings.guardedRowsPerSecond(fields, 1);
+        double ceilingGuarded = ceilings.guardedRowsPerSecond(fields, ChangeWriter.ROWS_PER_CALL);
         result("redis_ceiling_pipelined_hset", ceilingHset, "ops/s");
-        result("redis_ceiling_guarded_evalsha", ceilingGuarded, "ops/s");
+        result("redis_ceiling_guarded_evalsha", ceilingGuardedSingle, "ops/s");
+        result("redis_ceiling_guarded_rows_in_calls_of_" + ChangeWriter.ROWS_PER_CALL, ceilingGuarded, "rows/s");
 
         progress("warming up the JIT on the converter path (not measured)");
         runner.strategy(topic, json, "null", 1, changes, keys);

@@ -13,7 +13,8 @@ import io.github.pgredis.sink.testing.RedisServer;
 /**
  * Redis's own ceilings for the two ways of writing a row, measured with {@code redis-benchmark} (50 clients,
  * pipelines of 32) against the same server: a plain HSET of the realistic row's ten fields, and an EVALSHA of
- * the sink's own version-guarded write script. Every request writes a new random key, as inserts do.
+ * the sink's own version-guarded write script, with one row per call and with as many as the sink puts in one
+ * (without pipelining, as each call is already a batch). Every row goes to a new random key, as inserts do.
  */
 final class RedisBenchmark {
     private static final int REQUESTS = 300_000;
@@ -29,38 +30,55 @@ final class RedisBenchmark {
         return run(command);
     }
 
-    /** EVALSHA of apply-change.lua with a random version per request, so that the guard lets the write through. */
-    double guardedWritePerSecond(List<String> fieldsAndValues) {
+    /**
+     * Rows per second through EVALSHA of apply-change.lua with {@code rowsPerCall} rows per call, each with a random
+     * version, so that the guard lets nearly every write through.
+     */
+    double guardedRowsPerSecond(List<String> fieldsAndValues, int rowsPerCall) {
         String sha = redis.commands().scriptLoad(LuaScript.APPLY_CHANGE.source());
-        List<String> command = new ArrayList<>(List.of("EVALSHA", sha, "2", "bench:row:__rand_int__",
-                "bench:v{row:__rand_int__}", "604800000", Integer.toString(7 + fieldsAndValues.size()), "hash",
-                "000020000__rand_int__0000000000000000", "00000000__rand_int__", "upsert", "0", "", "0"));
-        command.addAll(fieldsAndValues);
-        checkLayout(sha, command);
-        return run(command);
+        List<String> command = new ArrayList<>(List.of("EVALSHA", sha, Integer.toString(2 * rowsPerCall)));
+        for (int row = 0; row < rowsPerCall; row++) {
+            command.addAll(List.of("bench:row:__rand_int__", "bench:v{row:__rand_int__}"));
+        }
+        command.add("604800000");
+        for (int row = 0; row < rowsPerCall; row++) {
+            command.addAll(List.of(Integer.toString(7 + fieldsAndValues.size()), "hash",
+                    "000020000__rand_int__0000000000000000", "00000000__rand_int__", "upsert", "0", "", "0"));
+            command.addAll(fieldsAndValues);
+        }
+        checkLayout(sha, command, rowsPerCall);
+        return run(command, rowsPerCall == 1 ? 32 : 1, REQUESTS / rowsPerCall) * rowsPerCall;
     }
 
     /**
      * One call of the benchmark's command with its random parts filled in, before the run: it must store a version,
      * or the arguments no longer follow apply-change.lua's layout and the run would measure errors or markers.
      */
-    private void checkLayout(String sha, List<String> command) {
-        List<String> filled = command.stream().map(part -> part.replace("__rand_int__", "000000000001")).toList();
-        String[] keys = filled.subList(3, 5).toArray(String[]::new);
-        String[] args = filled.subList(5, filled.size()).toArray(String[]::new);
+    private void checkLayout(String sha, List<String> command, int rows) {
+        List<String> filled = new ArrayList<>();
+        for (String part : command) {
+            filled.add(part.replace("__rand_int__", String.format("%012d", filled.size())));
+        }
+        String[] keys = filled.subList(3, 3 + 2 * rows).toArray(String[]::new);
+        String[] args = filled.subList(3 + 2 * rows, filled.size()).toArray(String[]::new);
         Object reply = redis.commands().evalsha(sha, ScriptOutputType.MULTI, keys, args);
         String version = redis.commands().get(keys[1]);
         redis.commands().del(keys);
-        if (!List.of(1L).equals(reply) || version == null || !version.startsWith("00002")) {
+        if (!(reply instanceof List<?> results) || results.size() != rows
+                || !results.stream().allMatch(Long.valueOf(1)::equals) || version == null || !version.startsWith("00002")) {
             throw new IllegalStateException("the guarded write stored no version (reply " + reply + "): its "
                     + "arguments no longer follow apply-change.lua");
         }
     }
 
     private double run(List<String> redisCommand) {
+        return run(redisCommand, 32, REQUESTS);
+    }
+
+    private double run(List<String> redisCommand, int pipeline, int requests) {
         List<String> command = new ArrayList<>(List.of("redis-benchmark", "-h", "127.0.0.1", "-p",
-                Integer.toString(redis.port()), "-n", Integer.toString(REQUESTS), "-c", "50", "-P", "32", "-r",
-                "100000000", "--csv"));
+                Integer.toString(redis.port()), "-n", Integer.toString(requests), "-c", "50", "-P",
+                Integer.toString(pipeline), "-r", "100000000", "--csv"));
         command.addAll(redisCommand);
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -30,7 +30,7 @@ public final class ChangeWriter {
      * The most rows one call of apply-change.lua carries: a call pays Redis's fixed cost of a script call once for
      * all of them, and blocks Redis for well under a millisecond.
      */
-    static final int ROWS_PER_CALL = 64;
+    public static final int ROWS_PER_CALL = 64;
     /** About the most characters of arguments one call carries, so that calls of large rows stay small. */
     static final long CALL_CHARS = 256 * 1024;
 
