@@ -60,7 +60,14 @@ interface BenchRedis extends AutoCloseable {
     static BenchRedis cluster(int masters) {
         RedisCluster cluster = RedisCluster.start(masters);
         RedisClusterClient client = RedisClusterClient.create(cluster.uri());
-        StatefulRedisClusterConnection<String, String> connection = client.connect();
+        StatefulRedisClusterConnection<String, String> connection;
+        try {
+            connection = client.connect();
+        } catch (RuntimeException e) {
+            client.shutdown();
+            cluster.close();
+            throw e;
+        }
         return new BenchRedis() {
             @Override
             public String uri() {

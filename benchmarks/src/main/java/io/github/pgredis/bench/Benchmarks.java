@@ -30,7 +30,7 @@ public final class Benchmarks {
     private static final int PARTITIONS = 4;
     private static final Pattern COMMAND_STATS = Pattern.compile("cmdstat_([a-z|_-]+):calls=(\\d+),usec=(\\d+),.*");
     /** What the sink's scripts call: INFO commandstats counts them again on their own lines, inside EVALSHA's time. */
-    private static final Set<String> CALLED_BY_SCRIPTS = Set.of("get", "set", "hset", "hdel",
+    private static final Set<String> CALLED_BY_SCRIPTS = Set.of("get", "set", "mset", "strlen", "hset", "hdel",
             "hlen", "hkeys", "hexists", "hget", "hgetall", "type", "pexpire", "pttl", "del", "exists", "xadd",
             "xrange", "xinfo|stream");
     private final List<String> results = new ArrayList<>();
@@ -116,6 +116,7 @@ public final class Benchmarks {
         result("redis_ceiling_pipelined_hset", ceilingHset, "ops/s");
         result("redis_ceiling_guarded_evalsha", ceilingGuardedSingle, "ops/s");
         result("redis_ceiling_guarded_rows_in_calls_of_" + ChangeWriter.ROWS_PER_CALL, ceilingGuarded, "rows/s");
+        result("redis_micros_lua_hset_floor", ceilings.luaHsetFloorMicros(fields), "us");
 
         progress("warming up the JIT on the converter path (not measured)");
         runner.strategy(topic, json, "null", 1, changes, keys);

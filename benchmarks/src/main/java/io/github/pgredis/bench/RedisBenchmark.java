@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.github.pgredis.sink.redis.LuaScript;
 import io.lettuce.core.ScriptOutputType;
@@ -28,6 +30,25 @@ final class RedisBenchmark {
         List<String> command = new ArrayList<>(List.of("HSET", "bench:row:__rand_int__"));
         command.addAll(fieldsAndValues);
         return run(command);
+    }
+
+    /**
+     * Redis's own time (INFO commandstats) per call of a script that does nothing but HSET the row it is given, over
+     * new random keys: the least any guarded write through a Lua script costs, since the row's fields pass into the
+     * script and out again to HSET.
+     */
+    double luaHsetFloorMicros(List<String> fieldsAndValues) {
+        String sha = redis.commands().scriptLoad("redis.call('HSET', KEYS[1], unpack(ARGV)) return 1");
+        List<String> command = new ArrayList<>(List.of("EVALSHA", sha, "1", "bench:row:__rand_int__"));
+        command.addAll(fieldsAndValues);
+        redis.commands().configResetstat();
+        run(command);
+        String stats = redis.commands().info("commandstats");
+        Matcher evalsha = Pattern.compile("cmdstat_evalsha:calls=(\\d+),usec=(\\d+),").matcher(stats);
+        if (!evalsha.find()) {
+            throw new IllegalStateException("no EVALSHA in INFO commandstats: " + stats);
+        }
+        return Double.parseDouble(evalsha.group(2)) / Double.parseDouble(evalsha.group(1));
     }
 
     /**

@@ -66,7 +66,10 @@ class AclIT {
     }
 
     private RedisSinkTask start(String user) {
-        Map<String, String> config = config(user);
+        return start(config(user));
+    }
+
+    private RedisSinkTask start(Map<String, String> config) {
         RedisSinkTask task = new RedisSinkTask(Time.SYSTEM);
         task.initialize(new StubSinkTaskContext(config));
         task.start(config);
@@ -102,6 +105,19 @@ class AclIT {
         assertThat(commands.exists("public.users:1")).as("a truncate scans and deletes").isZero();
         assertThat(commands.hget("__pgr:offsets:{acl-sink}", users.topic() + "/0")).isNotNull();
         assertThat(commands.keys("__pgr:acl-probe:*")).as("the permission probe cleans up").isEmpty();
+    }
+
+    @Test
+    void theDocumentedUserWritesJsonRowsWithNoCommandRefusedEvenInsideTheScript() throws IOException {
+        Map<String, String> config = config(user());
+        config.put(RedisSinkConfig.VALUE_FORMAT, "json");
+        RedisSinkTask task = start(config);
+        commands.aclLogReset();
+        putAndSettle(task, List.of(users.create(100, user(1, "a")), users.create(101, user(2, "b")),
+                users.update(102, user(1, "a"), user(1, "a2")), users.delete(103, user(2, "b"))));
+        assertThat(commands.get("public.users:1")).contains("\"name\":\"a2\"");
+        assertThat(commands.exists("public.users:2")).isZero();
+        assertThat(commands.aclLog()).as("ACL LOG").isEmpty();
     }
 
     @Test

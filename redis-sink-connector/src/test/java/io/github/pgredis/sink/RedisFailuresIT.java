@@ -83,6 +83,31 @@ class RedisFailuresIT {
                 .containsEntry(partition, new OffsetAndMetadata(10));
     }
 
+    /**
+     * Redis checks the memory limit only until a script's first write: a delete after a refused create would still
+     * run in the same call. The call stops at the refusal instead, so nothing after it is applied before the batch is
+     * sent again, in order.
+     */
+    @Test
+    void aWriteRefusedForMemoryStopsItsCallSoNothingAfterItIsApplied() {
+        start();
+        putAndSettle(task, rows(0, 1));
+        redis.commands().configSet("maxmemory-policy", "noeviction");
+        redis.commands().configSet("maxmemory", "1");
+
+        task.put(List.of(users.create(2_000, users.row("id", 5, "name", "new")),
+                users.delete(2_001, users.row("id", 0))));
+        assertThatThrownBy(() -> putAndSettle(task, List.of())).isInstanceOf(RetriableException.class)
+                .hasMessageContaining("OOM");
+        assertThat(redis.commands().exists("public.users:0")).as("the delete after the refused create").isOne();
+
+        redis.commands().configSet("maxmemory", "0");
+        putAndSettle(task, List.of());
+        assertThat(redis.commands().exists("public.users:0")).isZero();
+        assertThat(redis.commands().hget("public.users:5", "name")).isEqualTo("new");
+        assertThat(context.reported).isEmpty();
+    }
+
     @Test
     void batchesFailedOnAReadOnlyReplicaAreSentAgainAndItsPromotionRewinds() {
         start();

@@ -59,6 +59,8 @@ public final class AclProbe {
         probes.put("set", redis.set(string, "1", SetArgs.Builder.px(60_000)));
         probes.put("persist", redis.persist(base + ":absent"));
         probes.put("get", redis.get(string));
+        probes.put("strlen", redis.strlen(string));
+        probes.put("mset", redis.mset(Map.of(string, "1")));
         probes.put("exists", redis.exists(string));
         probes.put("type", redis.type(string));
         probes.put("pttl", redis.pttl(string));

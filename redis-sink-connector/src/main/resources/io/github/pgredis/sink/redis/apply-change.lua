@@ -1,6 +1,6 @@
 -- Applies changes to rows, each atomically with its version guard; one call carries the changes of one or more
--- rows, all in one Redis Cluster hash slot, applied in order. A row's change is refused alone: the others of the call
--- still apply.
+-- rows, all in one Redis Cluster hash slot, applied in order. A row this script refuses (a key of another type) is
+-- refused alone: the others of the call still apply. An error a command raises stops the call (see below).
 -- KEYS, per row: its row key; its version key (same Redis Cluster hash slot); and, when its change goes to a change
 --   feed, the table's stream.
 -- ARGV[1] version marker retention in milliseconds; then per row the number of its arguments, then its arguments:
@@ -24,7 +24,7 @@
 -- A hash or json change that lacks columns (kept > 0) for an absent key leaves a marker instead of a partial row.
 -- Returns per row, in order: 1 when applied, 0 when the row already holds this change or a newer one, 2 when a hash
 -- or json change left only a version marker since its key was absent (cached mode, or lacking columns); or the error
--- that refused the row, as a string.
+-- that refused the row, or that stopped the call before it, as a string.
 
 local retention = ARGV[1]
 
@@ -311,18 +311,48 @@ local function applyRow(rowKey, versionKey, feedKey, a, last)
   return 1
 end
 
-local results = {}
+-- The layout first, before anything is written: every row's arguments, and its keys.
 local a = 1
+local keyCount = 0
+while a < #ARGV do
+  local count = tonumber(ARGV[a + 1])
+  if not count or count < 7 or a + 1 + count > #ARGV then
+    return redis.error_reply('ERR apply-change.lua: the arguments after ' .. a .. ' do not make a row (user_script)')
+  end
+  keyCount = keyCount + 2
+  if ARGV[a + 7] ~= '' then keyCount = keyCount + 1 end
+  a = a + 1 + count
+end
+if keyCount ~= #KEYS then
+  return redis.error_reply('ERR apply-change.lua: ' .. #KEYS .. ' keys for rows that need ' .. keyCount
+    .. ' (user_script)')
+end
+
+-- An error a command raised (out of memory, a refused or renamed command) stops the call: the rows after it are not
+-- applied and answer with the same error, so that the batch is sent again in order, as a script that failed would
+-- be. It keeps its code and is marked as raised in the script, as Redis marks an error that ends a script.
+local results = {}
+local raised
+a = 1
 local k = 1
 while a < #ARGV do
   local last = a + 1 + tonumber(ARGV[a + 1])
   local feedKey
   if ARGV[a + 7] ~= '' then feedKey = KEYS[k + 2] end
-  local done, result = pcall(applyRow, KEYS[k], KEYS[k + 1], feedKey, a + 1, last)
-  if type(result) == 'table' then
-    result = result.err or 'ERR apply-change.lua: a reply of no known kind'
-  elseif not done then
-    result = 'ERR ' .. tostring(result)
+  local result
+  if raised then
+    result = raised
+  else
+    local done
+    done, result = pcall(applyRow, KEYS[k], KEYS[k + 1], feedKey, a + 1, last)
+    if not done then
+      local message = type(result) == 'table' and result.err or tostring(result)
+      if not string.find(message, '^%u+ ') then message = 'ERR ' .. message end
+      raised = message .. ' (raised in apply-change.lua, user_script)'
+      result = raised
+    elseif type(result) == 'table' then
+      result = result.err or 'ERR apply-change.lua: a reply of no known kind (user_script)'
+    end
   end
   results[#results + 1] = result
   k = k + 2

@@ -110,6 +110,6 @@ class PendingBatchTest {
                 write("y", Kind.UPSERT, WriteMode.UPSERT, 1)), answered(1L))));
 
         assertThatThrownBy(() -> batch.complete(1_000)).hasMessageContaining("key 'x'")
-                .hasMessageContaining("for 2 writes");
+                .hasMessageContaining("answered 1 results for 2 writes");
     }
 }

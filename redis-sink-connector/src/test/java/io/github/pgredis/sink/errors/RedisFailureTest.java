@@ -40,6 +40,13 @@ class RedisFailureTest {
         "ERR user_script:40: attempt to index a nil value (field '?')|FATAL",
         "ERR Error running script (call to f_abc): @user_script:12: attempt to index a nil value|FATAL",
         "ERR DB index is out of range|FATAL",
+        "ERR Unknown Redis command called from script (raised in apply-change.lua, user_script)|FATAL",
+        "ERR @user_script:61: Wrong number of args calling Redis command from script (raised in apply-change.lua, "
+            + "user_script)|FATAL",
+        "OOM command not allowed when used memory > 'maxmemory'. (raised in apply-change.lua, user_script)|TRANSIENT",
+        "WRONGTYPE Operation against a key holding the wrong kind of value (raised in apply-change.lua, "
+            + "user_script)|RECORD",
+        "ERR apply-change.lua: 4 keys for rows that need 6 (user_script)|FATAL",
         "NOSCRIPT No matching script. Please use EVAL.|SCRIPT_MISSING",
         "RUNID_CHANGED Redis run_id is abc, expected def|SERVER_REPLACED"})
     void classifiesEveryServerReplyByItsCode(String reply, RedisFailure expected) {
