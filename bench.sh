@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark in one go on this machine and ends with RESULT <name> <value> <unit> lines
 # (docs/benchmarks.md). Needs java, mvn and redis-server/redis-benchmark; starts and stops its own servers.
-#   ./bench.sh                       the full run (about 26 minutes on 2 cores)
+#   ./bench.sh                       the full run (about 30 minutes on 2 cores)
 #   BENCH_OPTS="-Dbench.changes=20000 -Dbench.keys=2000 -Dbench.bigKeys=20000" ./bench.sh   a quick one
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")" && pwd)"
