@@ -243,6 +243,22 @@ public final class Benchmarks {
         result("redis_micros_per_write_sink_hash_feed", fed.redisMicrosPerWrite(), "us");
     }
 
+    /** INFO commandstats summed over the servers: per command, its calls and microseconds. */
+    static Map<String, long[]> commandStats(List<RedisCommands<String, String>> servers) {
+        Map<String, long[]> stats = new TreeMap<>();
+        for (RedisCommands<String, String> server : servers) {
+            for (String line : server.info("commandstats").split("\r?\n")) {
+                Matcher stat = COMMAND_STATS.matcher(line);
+                if (stat.matches()) {
+                    long[] sum = stats.computeIfAbsent(stat.group(1), command -> new long[2]);
+                    sum[0] += Long.parseLong(stat.group(2));
+                    sum[1] += Long.parseLong(stat.group(3));
+                }
+            }
+        }
+        return stats;
+    }
+
     /** Where a run's CPU went: on 2 shared cores the sum bounds the rate. */
     private void cpuPerRecord(String name, Run run) {
         result("cpu_us_per_record_jvm_" + name, run.measurement().jvmCpuMicrosPerRecord(), "us");
@@ -318,7 +334,7 @@ public final class Benchmarks {
             long before = usedMemory();
             ThroughputRun.Measurement measurement = runs.run(name, config, changes);
             double bytesPerRow = (double) (usedMemory() - before) / keys;
-            Map<String, long[]> stats = commandStats();
+            Map<String, long[]> stats = commandStats(redis.servers());
             double microsPerWrite = redisMicrosPerWrite(stats);
             double microsPerChange = (double) redisMicrosSent(stats) / changes;
             progress(name + ": Redis's time per change by command " + commandTimes(stats, changes));
@@ -340,22 +356,6 @@ public final class Benchmarks {
                     throw new IllegalStateException(key + " has quantity " + actual + ", expected " + expected);
                 }
             }
-        }
-
-        /** INFO commandstats summed over the servers: per command, its calls and microseconds. */
-        private Map<String, long[]> commandStats() {
-            Map<String, long[]> stats = new TreeMap<>();
-            for (RedisCommands<String, String> server : redis.servers()) {
-                for (String line : server.info("commandstats").split("\r?\n")) {
-                    Matcher stat = COMMAND_STATS.matcher(line);
-                    if (stat.matches()) {
-                        long[] sum = stats.computeIfAbsent(stat.group(1), command -> new long[2]);
-                        sum[0] += Long.parseLong(stat.group(2));
-                        sum[1] += Long.parseLong(stat.group(3));
-                    }
-                }
-            }
-            return stats;
         }
 
         /** Per command: calls per change and microseconds of Redis's time per change. */
@@ -383,8 +383,8 @@ public final class Benchmarks {
 
         /**
          * Redis's time for every command the connector sent since the stats were reset: all commands, less those its
-         * scripts called (counted inside EVALSHA already) when it ran scripts. The benchmark's own INFO calls are in it:
-         * a fraction of a microsecond per change standalone, up to about one in a Cluster of 3 masters.
+         * scripts called (counted inside EVALSHA already) when it ran scripts. The benchmark's own INFO calls are in
+         * it: a fraction of a microsecond per change standalone, up to about one in a Cluster of 3 masters.
          */
         private static long redisMicrosSent(Map<String, long[]> stats) {
             boolean scripted = stats.containsKey("evalsha");

@@ -5,8 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.github.pgredis.sink.redis.LuaScript;
 import io.lettuce.core.ScriptOutputType;
@@ -33,9 +31,9 @@ final class RedisBenchmark {
     }
 
     /**
-     * Redis's own time (INFO commandstats) per call of a script that does nothing but HSET the row it is given, over
-     * new random keys: the least any guarded write through a Lua script costs, since the row's fields pass into the
-     * script and out again to HSET.
+     * Redis's own time (INFO commandstats) per one-row call of a script that does nothing but HSET the row it is
+     * given, over new random keys: the least a one-row guarded write through a Lua script costs, since the row's
+     * fields pass into the script and out again to HSET.
      */
     double luaHsetFloorMicros(List<String> fieldsAndValues) {
         String sha = redis.commands().scriptLoad("redis.call('HSET', KEYS[1], unpack(ARGV)) return 1");
@@ -43,12 +41,11 @@ final class RedisBenchmark {
         command.addAll(fieldsAndValues);
         redis.commands().configResetstat();
         run(command);
-        String stats = redis.commands().info("commandstats");
-        Matcher evalsha = Pattern.compile("cmdstat_evalsha:calls=(\\d+),usec=(\\d+),").matcher(stats);
-        if (!evalsha.find()) {
-            throw new IllegalStateException("no EVALSHA in INFO commandstats: " + stats);
+        long[] evalsha = Benchmarks.commandStats(List.of(redis.commands())).get("evalsha");
+        if (evalsha == null || evalsha[0] == 0) {
+            throw new IllegalStateException("no EVALSHA in INFO commandstats after the floor's run");
         }
-        return Double.parseDouble(evalsha.group(2)) / Double.parseDouble(evalsha.group(1));
+        return (double) evalsha[1] / evalsha[0];
     }
 
     /**
@@ -85,8 +82,9 @@ final class RedisBenchmark {
         Object reply = redis.commands().evalsha(sha, ScriptOutputType.MULTI, keys, args);
         String version = redis.commands().get(keys[1]);
         redis.commands().del(keys);
-        if (!(reply instanceof List<?> results) || results.size() != rows
-                || !results.stream().allMatch(Long.valueOf(1)::equals) || version == null || !version.startsWith("00002")) {
+        boolean allStored = reply instanceof List<?> results && results.size() == rows
+                && results.stream().allMatch(Long.valueOf(1)::equals);
+        if (!allStored || version == null || !version.startsWith("00002")) {
             throw new IllegalStateException("the guarded write stored no version (reply " + reply + "): its "
                     + "arguments no longer follow apply-change.lua");
         }
