@@ -89,6 +89,7 @@ final class LatencyRun implements AutoCloseable {
         Map<String, String> source = postgres.debeziumConfig("pg", "public.orders");
         source.put("poll.interval.ms", "5");
         source.put("producer.override.linger.ms", "0");
+        source.put("producer.override.batch.size", "262144");
         source.put("decimal.handling.mode", "precise");
         connect.configureConnector("pg-source", source);
         Map<String, String> sink = ConnectClusters.sinkConfig(redis.uri());
