@@ -50,7 +50,7 @@ public final class RedisConnection implements AutoCloseable {
         if (settings.topology() == Topology.CLUSTER) {
             RedisClusterClient client = RedisClients.createCluster(settings);
             try {
-                StatefulRedisClusterConnection<String, String> cluster = client.connect();
+                StatefulRedisClusterConnection<String, String> cluster = client.connect(ExactUtf8Codec.INSTANCE);
                 RedisConnection connection = new RedisConnection(client, cluster, cluster.async(), cluster);
                 // connected to every master now: commands to a node whose connection is still being made would be
                 // rejected (commands fail fast while disconnected)
@@ -63,7 +63,7 @@ public final class RedisConnection implements AutoCloseable {
         }
         RedisClient client = RedisClients.create(settings);
         try {
-            StatefulRedisConnection<String, String> connection = client.connect();
+            StatefulRedisConnection<String, String> connection = client.connect(ExactUtf8Codec.INSTANCE);
             return new RedisConnection(client, connection, connection.async(), null);
         } catch (RuntimeException e) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
