@@ -33,6 +33,7 @@ public final class Benchmarks {
     private static final Set<String> CALLED_BY_SCRIPTS = Set.of("get", "set", "mset", "strlen", "hset", "hdel",
             "hlen", "hkeys", "hexists", "hget", "hgetall", "type", "pexpire", "pttl", "del", "exists", "xadd",
             "xrange", "xinfo|stream");
+    private static final Map<String, String> VERSIONS_IN_ROWS = Map.of("version.storage", "row");
     private final List<String> results = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
@@ -123,11 +124,13 @@ public final class Benchmarks {
         Run nullSink = runner.strategy(topic, json, "null", 1, changes, keys);
         Run sinkHash = runner.sink(topic, json, "hash", 1, changes, keys);
         Run sinkJson = runner.sink(topic, json, "json", 1, changes, keys);
+        Run sinkInRows = runner.sink(topic, json, "hash", 1, changes, keys, VERSIONS_IN_ROWS);
         Run syncSet = runner.strategy(topic, json, "sync-set", 1, changes, keys);
         Run pipelinedHset = runner.strategy(topic, json, "pipelined-hset", 1, changes, keys);
         result("null_sink_1task", nullSink.rate(), "records/s");
         result("sink_hash_1task", sinkHash.rate(), "records/s");
         result("sink_json_1task", sinkJson.rate(), "records/s");
+        result("sink_hash_versions_in_rows_1task", sinkInRows.rate(), "records/s");
         result("peer_sync_set_1task", syncSet.rate(), "records/s");
         result("peer_pipelined_hset_1task", pipelinedHset.rate(), "records/s");
         result("sink_vs_null_ratio", sinkHash.rate() / nullSink.rate(), "ratio");
@@ -141,10 +144,13 @@ public final class Benchmarks {
         result("redis_micros_per_write_pipelined_hset", pipelinedHset.redisMicrosPerWrite(), "us");
         result("redis_micros_per_change_sink_hash_updates", sinkHash.redisMicrosPerChange(), "us");
         result("redis_micros_per_change_sink_json_updates", sinkJson.redisMicrosPerChange(), "us");
+        result("redis_micros_per_change_sink_hash_versions_in_rows_updates", sinkInRows.redisMicrosPerChange(), "us");
         result("redis_micros_per_change_pipelined_hset_updates", pipelinedHset.redisMicrosPerChange(), "us");
         result("redis_cpu_per_change_vs_hset", sinkHash.redisMicrosPerChange() / pipelinedHset.redisMicrosPerChange(),
                 "ratio");
         result("redis_cpu_per_change_vs_hset_json", sinkJson.redisMicrosPerChange()
+                / pipelinedHset.redisMicrosPerChange(), "ratio");
+        result("redis_cpu_per_change_vs_hset_versions_in_rows", sinkInRows.redisMicrosPerChange()
                 / pipelinedHset.redisMicrosPerChange(), "ratio");
         result("sink_own_cpu_us_per_record_json", sinkHash.measurement().jvmCpuMicrosPerRecord()
                 - nullSink.measurement().jvmCpuMicrosPerRecord(), "us");
@@ -168,18 +174,27 @@ public final class Benchmarks {
         TopicLoader.load(connect, bigTopic, PARTITIONS, new OrderRows(bigKeys), bigKeys, json);
         Run manyKeys = runner.sink(bigTopic, json, "hash", 1, bigKeys, bigKeys);
         Run manyKeysJson = runner.sink(bigTopic, json, "json", 1, bigKeys, bigKeys);
+        Run manyKeysInRows = runner.sink(bigTopic, json, "hash", 1, bigKeys, bigKeys, VERSIONS_IN_ROWS);
         Run manyKeysHset = runner.strategy(bigTopic, json, "pipelined-hset", 1, bigKeys, bigKeys);
         result("sink_hash_1task_" + bigKeys + "_keys", manyKeys.rate(), "records/s");
         result("redis_bytes_per_row_sink_hash_" + bigKeys + "_keys", manyKeys.redisBytesPerRow(), "bytes");
         result("redis_bytes_per_row_plain_hset_" + bigKeys + "_keys", manyKeysHset.redisBytesPerRow(), "bytes");
         result("redis_versioning_bytes_vs_row", (manyKeys.redisBytesPerRow() - manyKeysHset.redisBytesPerRow())
                 / manyKeysHset.redisBytesPerRow(), "ratio");
+        result("redis_bytes_per_row_sink_hash_versions_in_rows_" + bigKeys + "_keys", manyKeysInRows.redisBytesPerRow(),
+                "bytes");
+        result("redis_versioning_bytes_vs_row_versions_in_rows", (manyKeysInRows.redisBytesPerRow()
+                - manyKeysHset.redisBytesPerRow()) / manyKeysHset.redisBytesPerRow(), "ratio");
         result("redis_micros_per_change_sink_hash_inserts", manyKeys.redisMicrosPerChange(), "us");
+        result("redis_micros_per_change_sink_hash_versions_in_rows_inserts", manyKeysInRows.redisMicrosPerChange(),
+                "us");
         result("redis_micros_per_change_sink_json_inserts", manyKeysJson.redisMicrosPerChange(), "us");
         result("redis_micros_per_change_pipelined_hset_inserts", manyKeysHset.redisMicrosPerChange(), "us");
         result("redis_cpu_per_change_vs_hset_inserts", manyKeys.redisMicrosPerChange()
                 / manyKeysHset.redisMicrosPerChange(), "ratio");
         result("redis_cpu_per_change_vs_hset_json_inserts", manyKeysJson.redisMicrosPerChange()
+                / manyKeysHset.redisMicrosPerChange(), "ratio");
+        result("redis_cpu_per_change_vs_hset_versions_in_rows_inserts", manyKeysInRows.redisMicrosPerChange()
                 / manyKeysHset.redisMicrosPerChange(), "ratio");
 
         clusterScaling(connect, rows, changes, keys);
@@ -302,8 +317,8 @@ public final class Benchmarks {
             config.putAll(wire.converterSettings());
             progress("our sink, " + valueFormat + ", " + tasks + " task(s) over " + topic + " " + settings
                     + redis.sinkSettings());
-            return measure("sink-" + valueFormat + "-" + tasks + "-" + topic + (settings.isEmpty() ? "" : "-feed"),
-                    config, changes, keys, valueFormat);
+            return measure("sink-" + valueFormat + "-" + tasks + "-" + topic + (settings.isEmpty() ? ""
+                    : "-" + String.join("-", new TreeMap<>(settings).values())), config, changes, keys, valueFormat);
         }
 
         Run strategy(String topic, WireFormat wire, String strategy, int tasks, long changes, int keys) {
@@ -368,13 +383,14 @@ public final class Benchmarks {
 
         /**
          * Redis's own time per row write: when the run used scripts, EVALSHA's time (the commands a script calls are
-         * counted again on their own lines) over the rows its calls carried, each of which reads its version key
-         * with one GET; else per SET or HSET.
+         * counted again on their own lines) over the rows its calls carried, each of which reads its version with
+         * one GET of its version key, or with versions in rows one HGET of its version field (and a GET of the
+         * version key where that is missing); else per SET or HSET.
          */
         private static double redisMicrosPerWrite(Map<String, long[]> stats) {
             long[] none = {0, 0};
             if (stats.containsKey("evalsha")) {
-                long rows = stats.getOrDefault("get", none)[0];
+                long rows = Math.max(stats.getOrDefault("get", none)[0], stats.getOrDefault("hget", none)[0]);
                 return rows == 0 ? 0 : (double) stats.get("evalsha")[1] / rows;
             }
             long[] writes = stats.getOrDefault("hset", stats.getOrDefault("set", none));

@@ -58,7 +58,7 @@ final class RedisBenchmark {
         for (int row = 0; row < rowsPerCall; row++) {
             command.addAll(List.of("bench:row:__rand_int__", "bench:v{row:__rand_int__}"));
         }
-        command.add("604800000");
+        command.addAll(List.of("604800000", "__pgr:v", "key"));
         for (int row = 0; row < rowsPerCall; row++) {
             command.addAll(List.of(Integer.toString(7 + fieldsAndValues.size()), "hash",
                     "000020000__rand_int__0000000000000000", "00000000__rand_int__", "upsert", "0", "", "0"));

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import io.github.pgredis.sink.RedisSinkConfig;
 import io.github.pgredis.sink.apply.TableSettings;
 import io.github.pgredis.sink.apply.TtlMode;
+import io.github.pgredis.sink.apply.VersionStorage;
 import io.github.pgredis.sink.event.ChangeEvent;
 import io.github.pgredis.sink.event.ChangeEventDecoder;
 import io.github.pgredis.sink.mapping.RenderedRow;
@@ -224,11 +225,11 @@ public final class CacheClient implements AutoCloseable {
      */
     public boolean awaitApplied(String table, Map<String, ?> primaryKey, long position, Duration timeout)
             throws SQLException, InterruptedException {
-        String versionKey = keys.version(key(reads(table), primaryKey));
+        String rowKey = key(reads(table), primaryKey);
         long deadline = System.nanoTime() + timeout.toNanos();
         long pollMs = 1;
         while (true) {
-            if (appliedAfter(redis.get(versionKey), position)) {
+            if (appliedAfter(appliedVersion(rowKey), position)) {
                 return true;
             }
             long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
@@ -238,6 +239,15 @@ public final class CacheClient implements AutoCloseable {
             Thread.sleep(Math.min(pollMs, leftMs));
             pollMs = Math.min(pollMs * 2, LONGEST_POLL_MS);
         }
+    }
+
+    /**
+     * The version of the change last applied to the row: with version.storage=row its version field while it is
+     * stored, else its version key. (A row written with the other setting holds it elsewhere until its next change.)
+     */
+    private String appliedVersion(String rowKey) {
+        String inRow = sink.versionStorage() == VersionStorage.ROW ? redis.hget(rowKey, keys.versionField()) : null;
+        return inRow != null ? inRow : redis.get(keys.version(rowKey));
     }
 
     /** Reads of the table (schema.table, or a table of public) that found the row in Redis, since this started. */
@@ -389,8 +399,11 @@ public final class CacheClient implements AutoCloseable {
         if (row instanceof List<?> fieldsAndValues) {
             Map<String, String> fields = new LinkedHashMap<>();
             List<String> flat = (List<String>) fieldsAndValues;
+            String versionField = keys.versionField();
             for (int i = 0; i + 1 < flat.size(); i += 2) {
-                fields.put(flat.get(i), flat.get(i + 1));
+                if (!flat.get(i).equals(versionField)) {
+                    fields.put(flat.get(i), flat.get(i + 1));
+                }
             }
             return new CachedRow(key, fields, null, true);
         }

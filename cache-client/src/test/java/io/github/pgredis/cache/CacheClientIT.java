@@ -65,6 +65,9 @@ class CacheClientIT {
 
     private PostgresServer postgres;
     private RedisServer redis;
+    /** The Redis of a second sink of the same tables, which keeps versions in the rows (version.storage=row). */
+    private RedisServer rowsRedis;
+    private Map<String, String> rowsSinkConfig;
     private EmbeddedConnectCluster connect;
     private HikariDataSource pool;
     private RedisCommands<String, String> commands;
@@ -125,9 +128,21 @@ class CacheClientIT {
         source.put("skipped.operations", "none");
         connect.configureConnector("pg-source", source);
         connect.configureConnector("redis-sink", sinkConfig);
+        rowsRedis = RedisServer.start();
+        rowsSinkConfig = new HashMap<>(sinkConfig);
+        rowsSinkConfig.keySet().removeIf(key -> key.endsWith(".ttl.ms") || key.endsWith(".ttl.mode"));
+        rowsSinkConfig.put("redis.uri", rowsRedis.uri());
+        rowsSinkConfig.put("version.storage", "row");
+        connect.configureConnector("redis-sink-rows", rowsSinkConfig);
         for (String mode : MODES) {
             await(WAIT, "the snapshot of " + table(mode) + " was applied",
                     () -> commands.exists(keys.version("public." + table(mode) + ":" + RACE_ROW)) == 1);
+        }
+        for (String mode : List.of("upsert", "update-if-cached")) {
+            String key = "public." + table(mode) + ":" + RACE_ROW;
+            await(WAIT, "the snapshot of " + table(mode) + " was applied with versions in rows",
+                    () -> rowsRedis.commands().exists(keys.version(key)) == 1
+                            || rowsRedis.commands().hexists(key, keys.versionField()));
         }
         await(WAIT, "the snapshot of shaped was applied", () -> commands.exists("shaped:1") == 1);
         await(WAIT, "the snapshot of odd_keys was applied", () -> commands.exists("public.odd_keys:1.00") == 1);
@@ -143,6 +158,7 @@ class CacheClientIT {
     void stop() {
         pool.close();
         connect.stop();
+        rowsRedis.close();
         redis.close();
         postgres.close();
     }
@@ -238,6 +254,40 @@ class CacheClientIT {
                 default -> assertThat(cached).isNull();
             }
             assertThat(v(reader.client().get("public." + table, RACE_ROW))).isEqualTo(v);
+        }
+    }
+
+    /**
+     * With versions in rows: the race above, a wait that reads the row's version field, and a hit that shows only
+     * the row's columns.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"upsert", "update-if-cached"})
+    void withVersionsInRowsAFillHeldPastAnAppliedChangeNeverLandsAndAHitShowsOnlyColumns(String mode)
+            throws Exception {
+        String table = table(mode);
+        String key = "public." + table + ":" + RACE_ROW;
+        RedisCommands<String, String> rows = rowsRedis.commands();
+        try (HeldReader reader = new HeldReader(rowsSinkConfig)) {
+            rows.del(key);
+            int before = Integer.parseInt(postgres.query("SELECT v FROM " + table + " WHERE id = " + RACE_ROW));
+            reader.readUntilHeld("public." + table, RACE_ROW);
+
+            int v = update(reader.client(), table, RACE_ROW);
+
+            assertThat(v(reader.release())).as("the reader read before the change").isEqualTo(before);
+            if (mode.equals("upsert")) {
+                assertThat(rows.hget(key, "v")).isEqualTo(Integer.toString(v));
+                assertThat(rows.hexists(key, keys.versionField())).isTrue();
+                assertThat(rows.exists(keys.version(key))).isZero();
+                Optional<CachedRow> hit = reader.client().get("public." + table, RACE_ROW);
+                assertThat(hit.orElseThrow().fromCache()).isTrue();
+                assertThat(hit.get().fields()).isEqualTo(Map.of("id", Integer.toString(RACE_ROW), "v",
+                        Integer.toString(v), "name", "row " + RACE_ROW));
+            } else {
+                assertThat(rows.exists(key)).as("no stale fill").isZero();
+                assertThat(v(reader.client().get("public." + table, RACE_ROW))).isEqualTo(v);
+            }
         }
     }
 
@@ -492,13 +542,22 @@ class CacheClientIT {
         private final CountDownLatch released = new CountDownLatch(1);
         private final AtomicBoolean holding = new AtomicBoolean(true);
         private final ExecutorService thread = Executors.newSingleThreadExecutor();
-        private final CacheClient client = CacheClientIT.this.client(pausingAfterRowReads(pool, () -> {
-            if (holding.getAndSet(false)) {
-                readDone.countDown();
-                awaitLatch(released);
-            }
-        }));
+        private final CacheClient client;
         private Future<Optional<CachedRow>> read;
+
+        /** A reader for the sink of {@code config}. */
+        HeldReader(Map<String, String> config) {
+            client = new CacheClient(config, pausingAfterRowReads(pool, () -> {
+                if (holding.getAndSet(false)) {
+                    readDone.countDown();
+                    awaitLatch(released);
+                }
+            }), "pg");
+        }
+
+        HeldReader() {
+            this(sinkConfig);
+        }
 
         CacheClient client() {
             return client;

@@ -26,6 +26,7 @@ import io.github.pgredis.sink.mapping.KeyTemplate;
 import io.github.pgredis.sink.mapping.RenderedRow;
 import io.github.pgredis.sink.mapping.RowRenderer;
 import io.github.pgredis.sink.redis.RedisConnection;
+import io.github.pgredis.sink.redis.InternalKeys;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
@@ -52,9 +53,12 @@ public final class ConsistencyVerifier {
     private final RedisSinkConfig sink;
     private final ChangeEventDecoder decoder;
     private final RowRenderer renderer;
+    /** The field in which a hash row keeps its version (version.storage=row): not a column. */
+    private final String versionField;
 
     private ConsistencyVerifier(RedisSinkConfig sink) {
         this.sink = sink;
+        this.versionField = new InternalKeys(sink.internalKeyPrefix()).versionField();
         this.decoder = new ChangeEventDecoder(sink.versionEpoch(), sink.versionField(),
                 sink.flattenedMetadataPrefix());
         this.renderer = new RowRenderer(sink.valueFormat(), sink.toastPlaceholder());
@@ -131,7 +135,8 @@ public final class ConsistencyVerifier {
         List<String> fields = new ArrayList<>();
         if (actual instanceof Map<?, ?> hash) {
             Set<String> names = new TreeSet<>(row.values().keySet());
-            hash.keySet().forEach(name -> names.add(name.toString()));
+            hash.keySet().stream().map(Object::toString).filter(name -> !name.equals(versionField))
+                    .forEach(names::add);
             for (String name : names) {
                 if (!java.util.Objects.equals(row.values().get(name), hash.get(name))) {
                     fields.add(name);

@@ -58,8 +58,8 @@ public class RedisSinkTask extends SinkTask {
         String connectorName = RedisSinkConfig.connectorName(props);
         OffsetStore offsetStore = new OffsetStore(config.internalKeyPrefix(), connectorName);
         InternalKeys internalKeys = new InternalKeys(config.internalKeyPrefix());
-        ChangeWriter writer = new ChangeWriter(config.valueFormat(), internalKeys, config.deleteMarkerRetentionMs(),
-                config.feedMaxLength());
+        ChangeWriter writer = new ChangeWriter(config.valueFormat(), config.versionStorage(), internalKeys,
+                config.deleteMarkerRetentionMs(), config.feedMaxLength());
         kafka = new KafkaAccess(config.kafkaClientConfig());
         Reconciliation reconciliation = config.snapshotNotificationTopic().isEmpty() ? null
                 : new Reconciliation(config.snapshotNotificationTopic(), config.versionEpoch(), internalKeys,

@@ -16,6 +16,8 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.github.pgredis.sink.event.ChangeVersion;
 import io.github.pgredis.sink.testing.ChangeRecords;
@@ -76,9 +78,10 @@ class ChangeFeedIT {
         return entries;
     }
 
-    @Test
-    void everyAppliedChangeIsAppendedOnceInOrderEvenWithinOneBatchAndAcrossAReplay() {
-        RedisSinkTask task = start();
+    @ParameterizedTest
+    @ValueSource(strings = {"key", "row"})
+    void everyAppliedChangeIsAppendedOnceInOrderEvenWithinOneBatchAndAcrossAReplay(String versionStorage) {
+        RedisSinkTask task = start(RedisSinkConfig.VERSION_STORAGE, versionStorage);
         List<SinkRecord> history = List.of(users.snapshotRead(90, user(9, "snapshot")),
                 users.create(100, user(1, "a")), users.create(101, user(2, "b")),
                 users.update(102, user(1, "a"), user(1, "a2")), users.update(103, user(1, "a2"), user(1, "a3")),
@@ -97,7 +100,7 @@ class ChangeFeedIT {
         assertThat(commands.exists("__pgr:feed:public.orders")).as("a table without the feed").isZero();
         assertThat(commands.xrange(USERS_FEED, Range.create("-", "+")).get(0).getBody())
                 .containsEntry("version", ChangeVersion.ofSourcePosition(0, 99, 100).encode())
-                .containsEntry("row.id", "1");
+                .containsEntry("row.id", "1").containsOnlyKeys("op", "key", "version", "row.id", "row.name");
     }
 
     @Test

@@ -136,6 +136,20 @@ class RedisSinkConfigTest {
     }
 
     @Test
+    void versionsInRowsNeedHashRowsWithoutATimeToLive() {
+        assertThat(new RedisSinkConfig(Map.of(RedisSinkConfig.VERSION_STORAGE, "row")).problems()).isEmpty();
+        assertThat(new RedisSinkConfig(Map.of(RedisSinkConfig.VERSION_STORAGE, "row", RedisSinkConfig.VALUE_FORMAT,
+                "json", RedisSinkConfig.TTL_MS, "60000", "table.public.a.ttl.ms", "1000")).problems())
+                .extracting(RedisSinkConfig.Problem::key).containsExactlyInAnyOrder(RedisSinkConfig.VERSION_STORAGE,
+                        RedisSinkConfig.TTL_MS);
+        assertThat(new RedisSinkConfig(Map.of(RedisSinkConfig.VERSION_STORAGE, "ROW", "table.public.a.ttl.ms",
+                "1000")).problems()).singleElement().satisfies(problem -> {
+                    assertThat(problem.key()).isEqualTo("table.public.a.ttl.ms");
+                    assertThat(problem.message()).contains("version.storage=key");
+                });
+    }
+
+    @Test
     void aSlidingTimeToLiveNeedsATimeToLive() {
         assertThat(new RedisSinkConfig(Map.of(RedisSinkConfig.TTL_MODE, "sliding")).problems())
                 .extracting(RedisSinkConfig.Problem::key).containsExactly(RedisSinkConfig.TTL_MODE);

@@ -22,6 +22,8 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.github.pgredis.sink.testing.ChangeRecords;
 import io.github.pgredis.sink.testing.RedisServer;
@@ -34,6 +36,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 class RedisSinkTaskIT {
     private static final String USERS_KEY = "public.users:";
     private static final String OFFSETS_KEY = "__pgr:offsets:{it-sink}";
+    private static final String VERSION_FIELD = "__pgr:v";
     private final RedisServer redis;
     private final RedisCommands<String, String> commands;
     private final List<RedisSinkTask> tasks = new ArrayList<>();
@@ -70,8 +73,11 @@ class RedisSinkTaskIT {
         return task;
     }
 
+    /** A users row's columns: its hash without the version field (version.storage=row). */
     private Map<String, String> row(int id) {
-        return commands.hgetall(USERS_KEY + id);
+        Map<String, String> row = commands.hgetall(USERS_KEY + id);
+        row.remove(VERSION_FIELD);
+        return row;
     }
 
     /** Every row, version key and stranger's list with its contents (not the offsets, which a replay moves back). */
@@ -91,9 +97,10 @@ class RedisSinkTaskIT {
         return state;
     }
 
-    @Test
-    void appliesCreatesUpdatesAndDeletesAsWholeRows() {
-        RedisSinkTask task = start(config());
+    @ParameterizedTest
+    @ValueSource(strings = {"key", "row"})
+    void appliesCreatesUpdatesAndDeletesAsWholeRows(String versionStorage) {
+        RedisSinkTask task = start(config(RedisSinkConfig.VERSION_STORAGE, versionStorage));
         Struct v1 = users.row("id", 1, "name", "alice", "email", "a@x.org");
         Struct v2 = users.row("id", 1, "name", "alice b", "email", null);
         Struct bob = users.row("id", 2, "name", "bob");
@@ -111,9 +118,10 @@ class RedisSinkTaskIT {
      * More rows than one script call carries, some of them large enough to end a call early, with a refused key among
      * them: every other row lands with its newest change, and a replay of the whole batch changes nothing.
      */
-    @Test
-    void aBatchOfManyCallsAppliesEveryRowAndRefusesOnlyTheFaultyOne() {
-        RedisSinkTask task = start(config());
+    @ParameterizedTest
+    @ValueSource(strings = {"key", "row"})
+    void aBatchOfManyCallsAppliesEveryRowAndRefusesOnlyTheFaultyOne(String versionStorage) {
+        RedisSinkTask task = start(config(RedisSinkConfig.VERSION_STORAGE, versionStorage));
         commands.rpush(USERS_KEY + 150, "someone else's list");
         List<SinkRecord> batch = new ArrayList<>();
         long lsn = 1_000;
@@ -142,9 +150,10 @@ class RedisSinkTaskIT {
         assertThat(snapshot()).as("the replay").isEqualTo(applied);
     }
 
-    @Test
-    void replayingAnyPrefixLeavesRedisUnchanged() {
-        RedisSinkTask task = start(config());
+    @ParameterizedTest
+    @ValueSource(strings = {"key", "row"})
+    void replayingAnyPrefixLeavesRedisUnchanged(String versionStorage) {
+        RedisSinkTask task = start(config(RedisSinkConfig.VERSION_STORAGE, versionStorage));
         List<SinkRecord> history = new ArrayList<>();
         long lsn = 1_000;
         for (int round = 0; round < 5; round++) {
@@ -167,9 +176,11 @@ class RedisSinkTaskIT {
         assertThat(snapshot()).isEqualTo(applied);
     }
 
-    @Test
-    void aDeletedRowDoesNotComeBackWhenOlderChangesAreReplayed() {
-        RedisSinkTask task = start(config(RedisSinkConfig.DELETE_MARKER_RETENTION_MS, "600000"));
+    @ParameterizedTest
+    @ValueSource(strings = {"key", "row"})
+    void aDeletedRowDoesNotComeBackWhenOlderChangesAreReplayed(String versionStorage) {
+        RedisSinkTask task = start(config(RedisSinkConfig.DELETE_MARKER_RETENTION_MS, "600000",
+                RedisSinkConfig.VERSION_STORAGE, versionStorage));
         Struct row = users.row("id", 9, "name", "gone");
         SinkRecord create = users.create(500, row);
 
@@ -182,10 +193,81 @@ class RedisSinkTaskIT {
         assertThat(commands.pttl(marker)).isBetween(1L, 600_000L);
     }
 
-    /** apply-change.lua's side of ChangeVersion.replaces, batch by batch, with replays in both directions. */
     @Test
-    void betweenASnapshotRowAndAChangeWhoseCommitIsUnknownRedisFollowsKafkaOrder() {
+    void withVersionsInRowsAStoredRowHoldsItsVersionAndOnlyAMissingRowHasAVersionKey() {
+        RedisSinkTask task = start(config(RedisSinkConfig.VERSION_STORAGE, "row",
+                RedisSinkConfig.DELETE_MARKER_RETENTION_MS, "600000"));
+        Struct row = users.row("id", 1, "name", "a");
+        String versionKey = "__pgr:v{" + USERS_KEY + "1}";
+
+        putAndSettle(task, List.of(users.create(100, row), users.update(101, row, users.row("id", 1, "name", "b"))));
+        assertThat(commands.hgetall(USERS_KEY + 1)).containsEntry("name", "b").containsKey(VERSION_FIELD);
+        assertThat(commands.hget(USERS_KEY + 1, VERSION_FIELD)).hasSize(53);
+        assertThat(commands.exists(versionKey)).isZero();
+
+        putAndSettle(task, List.of(users.delete(102, row)));
+        assertThat(commands.exists(USERS_KEY + 1)).isZero();
+        assertThat(commands.pttl(versionKey)).as("the deleted row's marker").isBetween(1L, 600_000L);
+
+        putAndSettle(task, List.of(users.update(101, row, users.row("id", 1, "name", "b"))));
+        assertThat(commands.exists(USERS_KEY + 1)).as("a replayed change from before the delete").isZero();
+
+        putAndSettle(task, List.of(users.create(103, users.row("id", 1, "name", "c"))));
+        assertThat(row(1)).isEqualTo(Map.of("id", "1", "name", "c"));
+        assertThat(commands.exists(versionKey)).as("the marker, now in the row again").isZero();
+    }
+
+    /** Rows keep their guard when version.storage changes, in both directions, and move as they are written. */
+    @Test
+    void changingWhereVersionsAreKeptKeepsEveryRowGuarded() {
+        Struct v1 = users.row("id", 2, "name", "v1");
+        Struct v2 = users.row("id", 2, "name", "v2");
+        Struct v3 = users.row("id", 2, "name", "v3");
+        String versionKey = "__pgr:v{" + USERS_KEY + "2}";
+        RedisSinkTask inKeys = start(config());
+        putAndSettle(inKeys, List.of(users.create(200, v1), users.update(201, v1, v2)));
+        inKeys.stop();
+        tasks.remove(inKeys);
+
+        RedisSinkTask inRows = start(config(RedisSinkConfig.VERSION_STORAGE, "row"));
+        putAndSettle(inRows, List.of(users.create(200, v1)));
+        assertThat(row(2)).as("an older change, guarded by the version key").containsEntry("name", "v2");
+        putAndSettle(inRows, List.of(users.update(202, v2, v3)));
+        assertThat(commands.hgetall(USERS_KEY + 2)).containsEntry("name", "v3").containsKey(VERSION_FIELD);
+        assertThat(commands.exists(versionKey)).as("moved into the row").isZero();
+        inRows.stop();
+        tasks.remove(inRows);
+
+        RedisSinkTask backInKeys = start(config());
+        putAndSettle(backInKeys, List.of(users.update(201, v1, v2)));
+        assertThat(row(2)).as("an older change, guarded by the version field").containsEntry("name", "v3");
+        putAndSettle(backInKeys, List.of(users.update(203, v3, users.row("id", 2, "name", "v4"))));
+        assertThat(commands.hgetall(USERS_KEY + 2)).isEqualTo(Map.of("id", "2", "name", "v4"));
+        assertThat(commands.get(versionKey)).as("moved back into the version key").hasSize(53);
+    }
+
+    @Test
+    void aColumnNamedAsTheVersionFieldFailsOnlyItsRecord() {
         RedisSinkTask task = start(config());
+        ChangeRecords clashing = ChangeRecords.table("public", "clash", SchemaBuilder.struct().optional()
+                .field("id", Schema.INT32_SCHEMA).field(VERSION_FIELD, Schema.OPTIONAL_STRING_SCHEMA).build(), "id");
+        SinkRecord clash = clashing.create(300, clashing.row("id", 1, VERSION_FIELD, "a column's value"));
+
+        putAndSettle(task, List.of(clash, users.create(301, users.row("id", 3, "name", "c"))));
+
+        assertThat(context.reported).singleElement().satisfies(report -> {
+            assertThat(report.record()).isSameAs(clash);
+            assertThat(report.error()).hasMessageContaining("public.clash:1").hasMessageContaining(VERSION_FIELD);
+        });
+        assertThat(commands.exists("public.clash:1")).isZero();
+        assertThat(row(3)).containsEntry("name", "c");
+    }
+
+    /** apply-change.lua's side of ChangeVersion.replaces, batch by batch, with replays in both directions. */
+    @ParameterizedTest
+    @ValueSource(strings = {"key", "row"})
+    void betweenASnapshotRowAndAChangeWhoseCommitIsUnknownRedisFollowsKafkaOrder(String versionStorage) {
+        RedisSinkTask task = start(config(RedisSinkConfig.VERSION_STORAGE, versionStorage));
         Struct v0 = users.row("id", 40, "name", "snapshot");
         Struct v1 = users.row("id", 40, "name", "committed after the snapshot");
         users.atOffset(10);
@@ -209,9 +291,10 @@ class RedisSinkTaskIT {
         assertThat(row(41)).as("a change read before the snapshot row").containsEntry("name", "second snapshot");
     }
 
-    @Test
-    void createAndDeleteOfOneKeyInOneBatchEndDeletedAndTheReverseEndsCreated() {
-        RedisSinkTask task = start(config());
+    @ParameterizedTest
+    @ValueSource(strings = {"key", "row"})
+    void createAndDeleteOfOneKeyInOneBatchEndDeletedAndTheReverseEndsCreated(String versionStorage) {
+        RedisSinkTask task = start(config(RedisSinkConfig.VERSION_STORAGE, versionStorage));
         Struct three = users.row("id", 3, "name", "c");
         Struct four = users.row("id", 4, "name", "d");
 
@@ -224,9 +307,12 @@ class RedisSinkTaskIT {
 
     @Test
     void unchangedToastColumnKeepsItsValueInHashAndJsonModes() {
-        for (String format : List.of("hash", "json")) {
+        for (List<String> formatAndStorage : List.of(List.of("hash", "key"), List.of("hash", "row"),
+                List.of("json", "key"))) {
+            String format = formatAndStorage.get(0);
             commands.flushall();
-            RedisSinkTask task = start(config(RedisSinkConfig.VALUE_FORMAT, format));
+            RedisSinkTask task = start(config(RedisSinkConfig.VALUE_FORMAT, format, RedisSinkConfig.VERSION_STORAGE,
+                    formatAndStorage.get(1)));
             String big = "x".repeat(10_000);
             Struct full = users.row("id", 5, "name", "n1", "email", big);
             Struct toasted = users.row("id", 5, "name", "n2", "email", "__debezium_unavailable_value");
@@ -417,9 +503,10 @@ class RedisSinkTaskIT {
                 .hasMessageContaining("record pg.public.users-0@55").hasMessageContaining("has no key");
     }
 
-    @Test
-    void tombstoneDeletesRowsOfPlainTopicsButNotNewerDebeziumRows() {
-        RedisSinkTask task = start(config());
+    @ParameterizedTest
+    @ValueSource(strings = {"key", "row"})
+    void tombstoneDeletesRowsOfPlainTopicsButNotNewerDebeziumRows(String versionStorage) {
+        RedisSinkTask task = start(config(RedisSinkConfig.VERSION_STORAGE, versionStorage));
         SinkRecord plain = new SinkRecord("plain", 0, Schema.STRING_SCHEMA, "k", null, Map.of("v", 1L), 10);
         SinkRecord plainTombstone = new SinkRecord("plain", 0, Schema.STRING_SCHEMA, "k", null, null, 11);
         Struct row = users.row("id", 12, "name", "kept");
@@ -438,9 +525,10 @@ class RedisSinkTaskIT {
                 "kept");
     }
 
-    @Test
-    void truncateRemovesOnlyThatTablesKeys() {
-        RedisSinkTask task = start(config());
+    @ParameterizedTest
+    @ValueSource(strings = {"key", "row"})
+    void truncateRemovesOnlyThatTablesKeys(String versionStorage) {
+        RedisSinkTask task = start(config(RedisSinkConfig.VERSION_STORAGE, versionStorage));
         ChangeRecords accounts = ChangeRecords.table("public", "users2", SchemaBuilder.struct().optional()
                 .field("id", Schema.INT32_SCHEMA).build(), "id");
         List<SinkRecord> rows = new ArrayList<>();

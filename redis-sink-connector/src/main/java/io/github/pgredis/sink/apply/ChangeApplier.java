@@ -164,6 +164,7 @@ public final class ChangeApplier {
         RenderedRow row;
         try {
             row = table.columns().apply(renderer.render(event));
+            writer.checkColumnNames(row);
         } catch (IllegalArgumentException e) {
             throw new RecordException("cannot store " + ChangeEvent.describe(event.record()) + " as key '" + key
                     + "': " + e.getMessage(), e);

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 
 import io.github.pgredis.sink.errors.RedisFailure;
 import io.github.pgredis.sink.event.ChangeVersion;
+import io.github.pgredis.sink.mapping.RenderedRow;
 import io.github.pgredis.sink.mapping.ValueFormat;
 import io.github.pgredis.sink.redis.RedisConnection;
 import io.github.pgredis.sink.redis.LuaScript;
@@ -35,16 +36,28 @@ public final class ChangeWriter {
     static final long CALL_CHARS = 256 * 1024;
 
     private final ValueFormat format;
+    private final VersionStorage versionStorage;
     private final InternalKeys internalKeys;
+    private final String versionField;
     private final String retentionMs;
     private final long feedMaxLength;
 
-    public ChangeWriter(ValueFormat format, InternalKeys internalKeys, long deleteMarkerRetentionMs,
-            long feedMaxLength) {
+    public ChangeWriter(ValueFormat format, VersionStorage versionStorage, InternalKeys internalKeys,
+            long deleteMarkerRetentionMs, long feedMaxLength) {
         this.format = format;
+        this.versionStorage = versionStorage;
         this.internalKeys = internalKeys;
+        this.versionField = internalKeys.versionField();
         this.retentionMs = Long.toString(deleteMarkerRetentionMs);
         this.feedMaxLength = feedMaxLength;
+    }
+
+    /** Refuses (IllegalArgumentException) a hash row with a column named as the version field. */
+    public void checkColumnNames(RenderedRow row) {
+        if (format == ValueFormat.HASH && (row.values().containsKey(versionField) || row.kept().contains(versionField))) {
+            throw new IllegalArgumentException("it has a column named " + versionField + ", the field in which a hash "
+                    + "row keeps its version; rename the column (columns.rename) or change internal.key.prefix");
+        }
     }
 
     /**
@@ -85,6 +98,8 @@ public final class ChangeWriter {
 
         CallBuilder() {
             args.add(retentionMs);
+            args.add(versionField);
+            args.add(versionStorage == VersionStorage.ROW ? "row" : "key");
         }
 
         void add(RowWrite write) {
@@ -263,6 +278,10 @@ public final class ChangeWriter {
                 args.add(entry.getKey());
                 args.add(entry.getValue());
             }
+            if (versionStorage == VersionStorage.ROW && write.ttlMs() == 0 && !values.isEmpty()) {
+                args.add(versionField);
+                args.add(ChangeVersion.stored(version, position));
+            }
         } else {
             args.add(write.row().toJsonDocument());
         }
@@ -316,7 +335,7 @@ public final class ChangeWriter {
         List<RedisFuture<Long>> replies = new ArrayList<>(found.getKeys().size());
         for (String key : found.getKeys()) {
             replies.add(LuaScript.RECONCILE_ROW.call(session.commands(), new String[] {key, internalKeys.version(key)},
-                    startedAt, retentionMs));
+                    startedAt, retentionMs, versionField));
         }
         long removed = 0;
         for (long count : session.executeAll(replies)) {

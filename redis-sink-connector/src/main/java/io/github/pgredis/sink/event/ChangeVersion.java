@@ -53,6 +53,14 @@ public record ChangeVersion(int epoch, Kind kind, long major, long minor) implem
         return new String(out);
     }
 
+    /**
+     * What a version key or a row's version field holds: the encoded version, then the Kafka offset (16 hex
+     * characters) of {@link #encodePosition}'s position.
+     */
+    public static String stored(String encodedVersion, String encodedPosition) {
+        return encodedVersion + encodedPosition.substring(4);
+    }
+
     private static void writeHex(char[] out, int at, long value, int digits) {
         for (int i = digits - 1; i >= 0; i--) {
             out[at + i] = HEX[(int) (value & 0xF)];

@@ -22,6 +22,14 @@ public final class InternalKeys {
         return sameSlot("v", rowKey);
     }
 
+    /**
+     * The field of a hash row that holds its version with version.storage=row (a hash row may hold it whatever the
+     * setting, from when it was written with row): no column may be named so.
+     */
+    public String versionField() {
+        return prefix + "v";
+    }
+
     /** A reader's lease to fill the row. */
     public String lease(String rowKey) {
         return sameSlot("lease", rowKey);

@@ -3,7 +3,9 @@
 -- refused alone: the others of the call still apply. An error a command raises stops the call (see below).
 -- KEYS, per row: its row key; its version key (same Redis Cluster hash slot); and, when its change goes to a change
 --   feed, the table's stream.
--- ARGV[1] version marker retention in milliseconds; then per row the number of its arguments, then its arguments:
+-- ARGV[1] version marker retention in milliseconds; ARGV[2] the name of the version field; ARGV[3] where a hash row
+--   keeps its version: row (in that field of its hash) or key (in its version key); then per row the number of its
+--   arguments, then its arguments:
 --   [1] operation: hash | json | delete | tombstone
 --   [2] version of the change (37 hex characters: epoch, kind, major, minor); a tombstone is ordered by its
 --     position instead and leaves a marker with the higher of this version and the stored one
@@ -19,43 +21,63 @@
 --     below its last that it never held is a gap, refused with FEEDGAP before anything of the row is written.
 --   [7] n, the number of columns whose old value is kept (unchanged TOAST columns; 0 for a delete), [8 .. 7+n]
 --     those columns, then for hash the field/value pairs of the row, for json the row document without them.
--- The version key holds the version (37) followed by the Kafka offset (16) of the change that wrote it. It lasts as
--- long as the row, plus the marker retention when the row has a time to live; a marker lasts the retention.
+-- A version (in the version key, or in the version field of a hash row) is the change's version (37) followed by the
+-- Kafka offset (16) of the change that wrote it. A row's version is its version field where its hash has one, else its
+-- version key, whatever ARGV[3] says, so that a row keeps its guard when the setting changes; a write moves it to
+-- where ARGV[3] says. A version key lasts as long as the row, plus the marker retention when the row has a time to
+-- live; a marker (the version of a row not stored) is always a version key, and lasts the retention. With versions
+-- in rows, a row with a time to live keeps its version in its key, which outlives the row.
 -- A hash or json change that lacks columns (kept > 0) for an absent key leaves a marker instead of a partial row.
 -- Returns per row, in order: 1 when applied, 0 when the row already holds this change or a newer one, 2 when a hash
 -- or json change left only a version marker since its key was absent (cached mode, or lacking columns); or the error
 -- that refused the row, or that stopped the call before it, as a string.
 
 local retention = ARGV[1]
+local versionField = ARGV[2]
+local versionsInRows = ARGV[3] == 'row'
+
+-- Whether the stored version (and Kafka offset) holds this change or a newer one.
+local function superseded(stored, op, a)
+  if op == 'tombstone' then
+    return string.sub(stored, 1, 4) .. string.sub(stored, 38) >= ARGV[a + 3]
+  end
+  local storedVersion = string.sub(stored, 1, 37)
+  local version = ARGV[a + 2]
+  local newer = version > storedVersion
+  -- Between a snapshot row (a source position whose change part is zero) and a streamed change whose commit
+  -- Debezium did not know (its commit part repeats its change part), of one epoch, the Kafka offset decides:
+  -- Debezium's own order within the key's partition. ChangeVersion.replaces is the same rule. (string.find
+  -- allocates nothing, which keeps the common path as cheap as a plain compare.)
+  local snapshotIn = string.find(version, '^0000000000000000', 22) ~= nil
+  local snapshotStored = string.find(stored, '^0000000000000000', 22) ~= nil
+  if snapshotIn ~= snapshotStored and string.sub(version, 1, 5) == string.sub(stored, 1, 5)
+      and string.sub(version, 5, 5) == '2' then
+    local streamed = version
+    if snapshotIn then streamed = storedVersion end
+    if string.sub(streamed, 6, 21) == string.sub(streamed, 22, 37) then
+      newer = string.sub(ARGV[a + 3], 5) > string.sub(stored, 38)
+    end
+  end
+  return not newer
+end
 
 -- One row's change: its keys, and its arguments ARGV[a + 1 .. last].
 local function applyRow(rowKey, versionKey, feedKey, a, last)
   local op = ARGV[a + 1]
-  local stored = redis.call('GET', versionKey)
-  if stored then
-    if op == 'tombstone' then
-      if string.sub(stored, 1, 4) .. string.sub(stored, 38) >= ARGV[a + 3] then return 0 end
-    else
-      local storedVersion = string.sub(stored, 1, 37)
-      local version = ARGV[a + 2]
-      local newer = version > storedVersion
-      -- Between a snapshot row (a source position whose change part is zero) and a streamed change whose commit
-      -- Debezium did not know (its commit part repeats its change part), of one epoch, the Kafka offset decides:
-      -- Debezium's own order within the key's partition. ChangeVersion.replaces is the same rule. (string.find
-      -- allocates nothing, which keeps the common path as cheap as a plain compare.)
-      local snapshotIn = string.find(version, '^0000000000000000', 22) ~= nil
-      local snapshotStored = string.find(stored, '^0000000000000000', 22) ~= nil
-      if snapshotIn ~= snapshotStored and string.sub(version, 1, 5) == string.sub(stored, 1, 5)
-          and string.sub(version, 5, 5) == '2' then
-        local streamed = version
-        if snapshotIn then streamed = storedVersion end
-        if string.sub(streamed, 6, 21) == string.sub(streamed, 22, 37) then
-          newer = string.sub(ARGV[a + 3], 5) > string.sub(stored, 38)
-        end
-      end
-      if not newer then return 0 end
+  -- A hash write that puts the version into the row carries it as its last field (the version field).
+  local intoRow = op == 'hash' and ARGV[last - 1] == versionField
+  -- With versions in rows a hash row's version field is read first (HGET fails on a key of another type, which the
+  -- type probe below reports); the version key then only for a row without one.
+  local stored, storedInRow
+  if versionsInRows and op ~= 'json' then
+    local inRow = redis.pcall('HGET', rowKey, versionField)
+    if type(inRow) == 'string' then
+      stored = inRow
+      storedInRow = true
     end
   end
+  if not stored then stored = redis.call('GET', versionKey) end
+  if stored and superseded(stored, op, a) then return 0 end
 
   -- The row's type, from the command the write needs anyway where it can be: HLEN (a hash is never empty) and STRLEN
   -- fail on a key of another type and give 0 for an absent key; an empty string counts as absent, never a JSON row.
@@ -74,6 +96,14 @@ local function applyRow(rowKey, versionKey, feedKey, a, last)
   if rowType ~= 'none' and not allowed then
     return redis.error_reply('WRONGTYPE key ' .. rowKey .. ' holds a ' .. rowType .. ', not a row this sink wrote')
   end
+  -- With versions in keys, a hash row without a version key may still hold its version from when they were in rows.
+  if not stored and not versionsInRows and rowType == 'hash' then
+    stored = redis.call('HGET', rowKey, versionField)
+    if stored then
+      storedInRow = true
+      if superseded(stored, op, a) then return 0 end
+    end
+  end
 
   -- The change feed. Every decision is taken before the first write, since a script is not rolled back: a stream that
   -- is not a stream, or a change the stream lacks although it is past it (FEEDGAP), is refused with nothing written.
@@ -84,7 +114,9 @@ local function applyRow(rowKey, versionKey, feedKey, a, last)
     local content, id, maxlen, letter = string.match(ARGV[a + 6], '^(%a+) (%S+) (%d+) (%a)$')
     local entry = {feedKey, 'MAXLEN', '~', maxlen, id, 'op', letter, 'key', rowKey, 'version', ARGV[a + 2]}
     if content == 'row' and op == 'hash' then
-      for i = a + 8 + tonumber(ARGV[a + 7]), last, 2 do
+      local lastColumn = last
+      if intoRow then lastColumn = last - 2 end
+      for i = a + 8 + tonumber(ARGV[a + 7]), lastColumn, 2 do
         entry[#entry + 1] = 'row.' .. ARGV[i]
         entry[#entry + 1] = ARGV[i + 1]
       end
@@ -189,6 +221,11 @@ local function applyRow(rowKey, versionKey, feedKey, a, last)
       end
     elseif fieldCount > 0 then
       redis.call('HSET', rowKey, unpack(ARGV, a + 8 + kept, last))
+    end
+    if intoRow then
+      if stored and not storedInRow then redis.call('DEL', versionKey) end
+      if feedLater then redis.call('XADD', unpack(feedLater)) end
+      return 1
     end
   else
     local doc = ARGV[a + 8 + kept]
@@ -312,7 +349,7 @@ local function applyRow(rowKey, versionKey, feedKey, a, last)
 end
 
 -- The layout first, before anything is written: every row's arguments, and its keys.
-local a = 1
+local a = 3
 local keyCount = 0
 while a < #ARGV do
   local count = tonumber(ARGV[a + 1])
@@ -333,7 +370,7 @@ end
 -- be. It keeps its code and is marked as raised in the script, as Redis marks an error that ends a script.
 local results = {}
 local raised
-a = 1
+a = 3
 local k = 1
 while a < #ARGV do
   local last = a + 1 + tonumber(ARGV[a + 1])

@@ -68,7 +68,7 @@ class ReconciliationIT {
                 throw new IllegalStateException("Kafka is unreachable");
             }
             return known;
-        }, config::table, new ChangeWriter(ValueFormat.HASH, keys, 60_000, 1_000), clock::get);
+        }, config::table, new ChangeWriter(ValueFormat.HASH, VersionStorage.KEY, keys, 60_000, 1_000), clock::get);
         reconciliation.assigned(List.of(new TopicPartition(NOTIFICATIONS, 0), new TopicPartition(TOPIC, 0)));
     }
 

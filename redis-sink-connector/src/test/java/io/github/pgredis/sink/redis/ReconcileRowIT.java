@@ -29,7 +29,7 @@ class ReconcileRowIT {
 
     private long reconcile(String key) {
         Long removed = commands.eval(LuaScript.RECONCILE_ROW.source(), ScriptOutputType.INTEGER,
-                new String[] {key, KEYS.version(key)}, STARTED_AT, "60000");
+                new String[] {key, KEYS.version(key)}, STARTED_AT, "60000", KEYS.versionField());
         return removed;
     }
 
@@ -71,5 +71,23 @@ class ReconcileRowIT {
                 .startsWith(ChangeVersion.ofSourcePosition(0, 999, 1_200).encode());
         assertThat(commands.pttl(KEYS.version("t:before"))).isBetween(1L, 60_000L);
         assertThat(commands.exists(KEYS.version("t:by-hand"))).as("no marker made up").isZero();
+    }
+
+    @Test
+    void readsTheVersionOfARowThatKeepsItInItsHash() {
+        String before = ChangeVersion.ofSourcePosition(0, 999, 1_200).encode() + OFFSET;
+        commands.hset("t:field-before", Map.of("id", "1", KEYS.versionField(), before));
+        commands.hset("t:field-after", Map.of("id", "2",
+                KEYS.versionField(), ChangeVersion.ofSourcePosition(0, 1_000, 1_010).encode() + OFFSET));
+        // a version key left from before the row kept its version in its hash does not decide
+        commands.set(KEYS.version("t:field-after"), ChangeVersion.ofSourcePosition(0, 10, 20).encode() + OFFSET);
+
+        assertThat(reconcile("t:field-before")).isEqualTo(1);
+        assertThat(reconcile("t:field-after")).isZero();
+
+        assertThat(commands.exists("t:field-before")).isZero();
+        assertThat(commands.get(KEYS.version("t:field-before"))).as("the marker of the removed row's version")
+                .isEqualTo(before);
+        assertThat(commands.exists("t:field-after")).isEqualTo(1);
     }
 }
