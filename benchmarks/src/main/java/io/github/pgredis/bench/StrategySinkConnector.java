@@ -13,6 +13,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 
 import io.github.pgredis.sink.mapping.ValueFormat;
+import io.github.pgredis.sink.redis.ExactUtf8Codec;
 import io.github.pgredis.sink.event.ChangeEvent;
 import io.github.pgredis.sink.event.ChangeEventDecoder;
 import io.github.pgredis.sink.mapping.KeyTemplate;
@@ -83,7 +84,7 @@ public final class StrategySinkConnector extends SinkConnector {
                     "__debezium_unavailable_value");
             if (!strategy.equals("null")) {
                 client = RedisClient.create(props.get(REDIS_URI));
-                connection = client.connect();
+                connection = client.connect(ExactUtf8Codec.INSTANCE);
             }
         }
 
