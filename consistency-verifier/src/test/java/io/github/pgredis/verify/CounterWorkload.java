@@ -45,11 +45,17 @@ final class CounterWorkload {
 
     /** Creates or reconfigures the sink alone: three tasks, with the given additions to its configuration. */
     void configureSink(EmbeddedConnectCluster connect, Map<String, String> redis, Map<String, String> sinkSettings) {
+        configureSink(connect, "redis-sink", redis, sinkSettings);
+    }
+
+    /** {@link #configureSink(EmbeddedConnectCluster, Map, Map)} for a sink connector of the given name. */
+    void configureSink(EmbeddedConnectCluster connect, String name, Map<String, String> redis,
+            Map<String, String> sinkSettings) {
         Map<String, String> sink = ConnectClusters.sinkConfig(redis.get(RedisSinkConfig.REDIS_URI));
         sink.putAll(redis);
         sink.put("tasks.max", "3");
         sink.putAll(sinkSettings);
-        connect.configureConnector("redis-sink", sink);
+        connect.configureConnector(name, sink);
     }
 
     /** Ids that exist when the workload starts; the first tenth of them is deleted, never to come back. */

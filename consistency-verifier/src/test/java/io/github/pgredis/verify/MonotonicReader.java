@@ -12,6 +12,7 @@ import io.github.pgredis.sink.redis.InternalKeys;
 import io.github.pgredis.sink.testing.ConnectClusters;
 import io.github.pgredis.sink.redis.RedisConnection;
 import io.github.pgredis.sink.redis.RedisSession;
+import io.lettuce.core.KeyValue;
 
 /**
  * Samples rows of a {@link CounterWorkload} in Redis while the sink writes them, as a cache reader would, and
@@ -61,8 +62,12 @@ final class MonotonicReader implements AutoCloseable {
             String counter;
             String version;
             try {
-                counter = RedisSession.await(redis.commands().hget(key, "counter"), 5_000);
-                version = RedisSession.await(redis.commands().get(internalKeys.version(key)), 5_000);
+                List<KeyValue<String, String>> fields = RedisSession.await(redis.commands().hmget(key, "counter",
+                        internalKeys.versionField()), 5_000);
+                counter = fields.get(0).getValueOrElse(null);
+                // a row's version is in its hash with version.storage=row, else (and for a deleted row) in its key
+                version = fields.get(1).hasValue() ? fields.get(1).getValue()
+                        : RedisSession.await(redis.commands().get(internalKeys.version(key)), 5_000);
             } catch (RuntimeException failure) {
                 if (RedisFailure.classify(failure) != RedisFailure.TRANSIENT) {
                     throw failure;

@@ -19,7 +19,8 @@ import io.github.pgredis.sink.testing.RedisServer;
 /**
  * Workers join and leave a three-worker Connect cluster while about 100k changes stream through a sink with three
  * tasks on six partitions: partitions move between tasks mid-batch, and Redis must still end equal to PostgreSQL
- * without any reader ever seeing a row go back in time.
+ * without any reader ever seeing a row go back in time. A second sink of the same topic, into a Redis of its own,
+ * keeps versions in the rows (version.storage=row) through the same rebalances.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RebalanceIT {
@@ -29,22 +30,28 @@ class RebalanceIT {
     private final PostgresServer postgres = pipeline.postgres();
     private final RedisServer redis = pipeline.redis();
     private final Map<String, String> standalone = CounterWorkload.standalone(redis);
+    private final RedisServer rowsRedis = RedisServer.start();
+    private final Map<String, String> rowsStandalone = CounterWorkload.standalone(rowsRedis);
     private final EmbeddedConnectCluster connect = pipeline.connect();
 
     @AfterAll
     void stop() {
         pipeline.close();
+        rowsRedis.close();
     }
 
     @Test
     void workersJoiningAndLeavingMidStreamLoseNothingAndNeverMoveARowBack() throws InterruptedException {
         CounterWorkload workload = CounterWorkload.create(postgres, ROWS);
         workload.connect(connect, standalone, Map.of());
-        ConnectClusters.await(WAIT, "the snapshot in Redis", () -> workload.inSync(standalone));
+        workload.configureSink(connect, "redis-sink-rows", rowsStandalone, Map.of("version.storage", "row"));
+        ConnectClusters.await(WAIT, "the snapshot in Redis", () -> workload.inSync(standalone)
+                && workload.inSync(rowsStandalone));
 
         int membershipChanges = 0;
         int changes;
-        try (MonotonicReader reader = MonotonicReader.start(standalone, workload)) {
+        try (MonotonicReader reader = MonotonicReader.start(standalone, workload);
+                MonotonicReader rowsReader = MonotonicReader.start(rowsStandalone, workload)) {
             CompletableFuture<Integer> load = workload.start(460, 60);
             boolean grow = true;
             while (!load.isDone()) {
@@ -59,16 +66,23 @@ class RebalanceIT {
             }
             changes = load.join();
             ConnectClusters.await(WAIT, "Redis equal to the table after the rebalances",
-                    () -> workload.inSync(standalone));
+                    () -> workload.inSync(standalone) && workload.inSync(rowsStandalone));
             reader.stop();
-            assertThat(reader.violations()).as("rows that went back in time").isEmpty();
-            assertThat(reader.reads()).as("samples taken while the sink wrote").isGreaterThan(1_000);
+            rowsReader.stop();
+            for (MonotonicReader sampled : new MonotonicReader[] {reader, rowsReader}) {
+                assertThat(sampled.violations()).as("rows that went back in time").isEmpty();
+                assertThat(sampled.reads()).as("samples taken while the sink wrote").isGreaterThan(1_000);
+            }
+            assertThat(rowsRedis.commands().hexists(CounterWorkload.rowKey(ROWS), "__pgr:v"))
+                    .as("with version.storage=row the version is in the row").isTrue();
         }
         assertThat(ROWS + changes).as("changes streamed, snapshot included").isGreaterThanOrEqualTo(100_000);
         assertThat(membershipChanges).as("workers added and removed mid-stream").isGreaterThanOrEqualTo(3);
         // a worker removed last hands its tasks on only after scheduled.rebalance.max.delay.ms
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("redis-sink", 3,
-                "three sink tasks running after the rebalances");
+        for (String sink : new String[] {"redis-sink", "redis-sink-rows"}) {
+            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(sink, 3,
+                    "three sink tasks running after the rebalances");
+        }
         assertThat(redis.commands().hget(CounterWorkload.rowKey(ROWS), "counter"))
                 .isEqualTo(postgres.query("SELECT counter FROM items WHERE id = " + ROWS));
     }
