@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 import io.github.pgredis.sink.RedisSinkConfig;
 import io.github.pgredis.sink.apply.TableSettings;
 import io.github.pgredis.sink.apply.TtlMode;
-import io.github.pgredis.sink.apply.VersionStorage;
+import io.github.pgredis.sink.apply.ChangeWriter;
 import io.github.pgredis.sink.event.ChangeEvent;
 import io.github.pgredis.sink.event.ChangeEventDecoder;
 import io.github.pgredis.sink.mapping.RenderedRow;
@@ -166,7 +166,9 @@ public final class CacheClient implements AutoCloseable {
             read = readPostgres(reads, table, primaryKey);
         } finally {
             if (lease != null) {
-                boolean fillable = read != null && read.fresh() && key.equals(read.key());
+                // a column named as the version field would be taken for the row's version: never filled
+                boolean fillable = read != null && read.fresh() && key.equals(read.key()) && !(read.row() != null
+                        && format.equals("hash") && ChangeWriter.namesVersionField(read.row(), keys.versionField()));
                 fill(rowKeys, lease, reads.settings().ttlMs(), fillable ? read.row() : null);
             }
         }
@@ -242,11 +244,11 @@ public final class CacheClient implements AutoCloseable {
     }
 
     /**
-     * The version of the change last applied to the row: with version.storage=row its version field while it is
-     * stored, else its version key. (A row written with the other setting holds it elsewhere until its next change.)
+     * The version of the change last applied to the row: a hash row's version field where it has one (written with
+     * version.storage=row), else its version key.
      */
     private String appliedVersion(String rowKey) {
-        String inRow = sink.versionStorage() == VersionStorage.ROW ? redis.hget(rowKey, keys.versionField()) : null;
+        String inRow = format.equals("hash") ? redis.hget(rowKey, keys.versionField()) : null;
         return inRow != null ? inRow : redis.get(keys.version(rowKey));
     }
 

@@ -238,7 +238,9 @@ public final class RedisSinkConfig extends AbstractConfig {
             + "for themselves: row versions and version markers (<prefix>v{<data key>}), applied offsets "
             + "(<prefix>offsets:{<connector name>}), fill leases (<prefix>lease{<data key>}), read counters "
             + "(<prefix>reads:<schema.table>:<bucket>), adaptive state (<prefix>adaptive:<schema.table>) and change "
-            + "feeds (<prefix>feed:<schema.table>). Must not contain braces.";
+            + "feeds (<prefix>feed:<schema.table>). It also names the field of a hash row that holds the row's version "
+            + "with version.storage=row (<prefix>v), which no column may be named in hash format. Must not contain "
+            + "braces.";
 
     public static final String RETRY_BACKOFF_INITIAL_MS = "retry.backoff.initial.ms";
     public static final long RETRY_BACKOFF_INITIAL_MS_DEFAULT = 100L;

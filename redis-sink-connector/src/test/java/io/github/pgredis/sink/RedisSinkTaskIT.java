@@ -73,10 +73,12 @@ class RedisSinkTaskIT {
         return task;
     }
 
-    /** A users row's columns: its hash without the version field (version.storage=row). */
+    /** A users row's hash; without its version field when the last task started keeps versions in rows. */
     private Map<String, String> row(int id) {
         Map<String, String> row = commands.hgetall(USERS_KEY + id);
-        row.remove(VERSION_FIELD);
+        if ("row".equals(context.configs().get(RedisSinkConfig.VERSION_STORAGE))) {
+            assertThat(row.remove(VERSION_FIELD)).as("the version in row %d", id).isNotNull();
+        }
         return row;
     }
 
@@ -231,7 +233,8 @@ class RedisSinkTaskIT {
 
         RedisSinkTask inRows = start(config(RedisSinkConfig.VERSION_STORAGE, "row"));
         putAndSettle(inRows, List.of(users.create(200, v1)));
-        assertThat(row(2)).as("an older change, guarded by the version key").containsEntry("name", "v2");
+        assertThat(commands.hget(USERS_KEY + 2, "name")).as("an older change, guarded by the version key")
+                .isEqualTo("v2");
         putAndSettle(inRows, List.of(users.update(202, v2, v3)));
         assertThat(commands.hgetall(USERS_KEY + 2)).containsEntry("name", "v3").containsKey(VERSION_FIELD);
         assertThat(commands.exists(versionKey)).as("moved into the row").isZero();
@@ -244,6 +247,41 @@ class RedisSinkTaskIT {
         putAndSettle(backInKeys, List.of(users.update(203, v3, users.row("id", 2, "name", "v4"))));
         assertThat(commands.hgetall(USERS_KEY + 2)).isEqualTo(Map.of("id", "2", "name", "v4"));
         assertThat(commands.get(versionKey)).as("moved back into the version key").hasSize(53);
+    }
+
+    /** A row that expires keeps its version in its key, which outlives it, also once versions go into rows. */
+    @Test
+    void withVersionsInRowsARowThatExpiresKeepsItsVersionInItsKey() {
+        Struct v1 = users.row("id", 4, "name", "v1");
+        String versionKey = "__pgr:v{" + USERS_KEY + "4}";
+        RedisSinkTask withTtl = start(config(RedisSinkConfig.TTL_MS, "600000"));
+        putAndSettle(withTtl, List.of(users.create(400, v1)));
+        withTtl.stop();
+        tasks.remove(withTtl);
+
+        RedisSinkTask inRows = start(config(RedisSinkConfig.VERSION_STORAGE, "row"));
+        putAndSettle(inRows, List.of(users.update(401, v1, users.row("id", 4, "name", "v2"))));
+
+        assertThat(commands.hgetall(USERS_KEY + 4)).isEqualTo(Map.of("id", "4", "name", "v2"));
+        assertThat(commands.pttl(USERS_KEY + 4)).as("the row still expires").isBetween(1L, 600_000L);
+        assertThat(commands.get(versionKey)).as("its version, in its key").hasSize(53);
+        putAndSettle(inRows, List.of(users.update(400, null, v1)));
+        assertThat(commands.hget(USERS_KEY + 4, "name")).as("a replayed older change").isEqualTo("v2");
+    }
+
+    /** update-if-cached refreshes a row a cache client filled, and the version goes into it. */
+    @Test
+    void withVersionsInRowsACachedRowThatIsRefreshedTakesItsVersion() {
+        RedisSinkTask task = start(config(RedisSinkConfig.VERSION_STORAGE, "row", RedisSinkConfig.WRITE_MODE,
+                "update-if-cached"));
+        commands.hset(USERS_KEY + 5, Map.of("id", "5", "name", "filled"));
+
+        putAndSettle(task, List.of(users.update(500, null, users.row("id", 5, "name", "refreshed"))));
+        assertThat(row(5)).isEqualTo(Map.of("id", "5", "name", "refreshed"));
+        assertThat(commands.exists("__pgr:v{" + USERS_KEY + "5}")).isZero();
+
+        putAndSettle(task, List.of(users.update(499, null, users.row("id", 5, "name", "older"))));
+        assertThat(row(5)).as("a replayed older change").containsEntry("name", "refreshed");
     }
 
     @Test

@@ -54,10 +54,15 @@ public final class ChangeWriter {
 
     /** Refuses (IllegalArgumentException) a hash row with a column named as the version field. */
     public void checkColumnNames(RenderedRow row) {
-        if (format == ValueFormat.HASH && (row.values().containsKey(versionField) || row.kept().contains(versionField))) {
+        if (format == ValueFormat.HASH && namesVersionField(row, versionField)) {
             throw new IllegalArgumentException("it has a column named " + versionField + ", the field in which a hash "
-                    + "row keeps its version; rename the column (columns.rename) or change internal.key.prefix");
+                    + "row keeps its version; rename the column with columns.rename");
         }
+    }
+
+    /** Whether the row has a column named as the version field, which a hash row may not have. */
+    public static boolean namesVersionField(RenderedRow row, String versionField) {
+        return row.values().containsKey(versionField) || row.kept().contains(versionField);
     }
 
     /**

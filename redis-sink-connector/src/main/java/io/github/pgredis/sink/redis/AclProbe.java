@@ -87,7 +87,8 @@ public final class AclProbe {
             probes.put("wait", master.commands().waitForReplication(0, 1));
         }
         probes.put("scan", RedisConnection.scanPage(master, base, ScanCursor.INITIAL, 1));
-        probes.put("evalsha", LuaScript.RECONCILE_ROW.call(redis, new String[] {string, base + ":v"}, "0", "1"));
+        probes.put("evalsha", LuaScript.RECONCILE_ROW.call(redis, new String[] {string, base + ":v"}, "0", "1",
+                base + ":field"));
         probes.put("del", redis.del(string, hash, stream));
         session.flush();
         Set<String> lacking = new LinkedHashSet<>();

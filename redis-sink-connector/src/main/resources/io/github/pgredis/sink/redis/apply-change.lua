@@ -22,11 +22,13 @@
 --   [7] n, the number of columns whose old value is kept (unchanged TOAST columns; 0 for a delete), [8 .. 7+n]
 --     those columns, then for hash the field/value pairs of the row, for json the row document without them.
 -- A version (in the version key, or in the version field of a hash row) is the change's version (37) followed by the
--- Kafka offset (16) of the change that wrote it. A row's version is its version field where its hash has one, else its
--- version key, whatever ARGV[3] says, so that a row keeps its guard when the setting changes; a write moves it to
--- where ARGV[3] says. A version key lasts as long as the row, plus the marker retention when the row has a time to
--- live; a marker (the version of a row not stored) is always a version key, and lasts the retention. With versions
--- in rows, a row with a time to live keeps its version in its key, which outlives the row.
+-- Kafka offset (16) of the change that wrote it. A row has at most one of the two: whatever ARGV[3] says, the script
+-- finds the version where it is (with versions in rows the field first, else the key first), so that a row keeps
+-- its guard when the setting changes, and a write moves it to where ARGV[3] says. A version key lasts as long as the
+-- row, plus the marker retention when the row has a time to live; a marker (the version of a row not stored) is
+-- always a version key, and lasts the retention. With versions in rows, the version goes into the row only for a
+-- write without a time to live, of a row that does not expire (a row written with a time to live before, or filled
+-- with one, keeps it) and that has columns: the other writes keep it in the key.
 -- A hash or json change that lacks columns (kept > 0) for an absent key leaves a marker instead of a partial row.
 -- Returns per row, in order: 1 when applied, 0 when the row already holds this change or a newer one, 2 when a hash
 -- or json change left only a version marker since its key was absent (cached mode, or lacking columns); or the error
@@ -64,8 +66,8 @@ end
 -- One row's change: its keys, and its arguments ARGV[a + 1 .. last].
 local function applyRow(rowKey, versionKey, feedKey, a, last)
   local op = ARGV[a + 1]
-  -- A hash write that puts the version into the row carries it as its last field (the version field).
-  local intoRow = op == 'hash' and ARGV[last - 1] == versionField
+  -- A hash write that may put the version into the row carries it as its last field (the version field).
+  local versionPair = versionsInRows and op == 'hash' and ARGV[a + 5] == '0' and ARGV[last - 1] == versionField
   -- With versions in rows a hash row's version field is read first (HGET fails on a key of another type, which the
   -- type probe below reports); the version key then only for a row without one.
   local stored, storedInRow
@@ -115,7 +117,7 @@ local function applyRow(rowKey, versionKey, feedKey, a, last)
     local entry = {feedKey, 'MAXLEN', '~', maxlen, id, 'op', letter, 'key', rowKey, 'version', ARGV[a + 2]}
     if content == 'row' and op == 'hash' then
       local lastColumn = last
-      if intoRow then lastColumn = last - 2 end
+      if versionPair then lastColumn = last - 2 end
       for i = a + 8 + tonumber(ARGV[a + 7]), lastColumn, 2 do
         entry[#entry + 1] = 'row.' .. ARGV[i]
         entry[#entry + 1] = ARGV[i + 1]
@@ -198,9 +200,16 @@ local function applyRow(rowKey, versionKey, feedKey, a, last)
 
   local kept = tonumber(ARGV[a + 7])
   if op == 'hash' then
+    -- The version stays in the version key of a row that expires, which outlives it.
+    local intoRow = versionPair
+    local lastField = last
+    if versionPair and rowType == 'hash' and not storedInRow and redis.call('PTTL', rowKey) > 0 then
+      intoRow = false
+      lastField = last - 2
+    end
     -- Overwrite in place; only when the row held fields beyond the new ones and the kept ones (a column became NULL,
     -- or a stranger's field) are those removed. Kept (unchanged TOAST) fields are not touched.
-    local fieldCount = (last - a - 7 - kept) / 2
+    local fieldCount = (lastField - a - 7 - kept) / 2
     if rowType == 'hash' then
       local before = fieldsBefore
       local keptPresent = 0
@@ -208,11 +217,11 @@ local function applyRow(rowKey, versionKey, feedKey, a, last)
         keptPresent = keptPresent + redis.call('HEXISTS', rowKey, ARGV[i])
       end
       local added = 0
-      if fieldCount > 0 then added = redis.call('HSET', rowKey, unpack(ARGV, a + 8 + kept, last)) end
+      if fieldCount > 0 then added = redis.call('HSET', rowKey, unpack(ARGV, a + 8 + kept, lastField)) end
       if before + added > fieldCount + keptPresent then
         local wanted = {}
         for i = a + 8, a + 7 + kept do wanted[ARGV[i]] = true end
-        for i = a + 8 + kept, last, 2 do wanted[ARGV[i]] = true end
+        for i = a + 8 + kept, lastField, 2 do wanted[ARGV[i]] = true end
         local stale = {}
         for _, field in ipairs(redis.call('HKEYS', rowKey)) do
           if not wanted[field] then stale[#stale + 1] = field end
@@ -220,7 +229,7 @@ local function applyRow(rowKey, versionKey, feedKey, a, last)
         redis.call('HDEL', rowKey, unpack(stale))
       end
     elseif fieldCount > 0 then
-      redis.call('HSET', rowKey, unpack(ARGV, a + 8 + kept, last))
+      redis.call('HSET', rowKey, unpack(ARGV, a + 8 + kept, lastField))
     end
     if intoRow then
       if stored and not storedInRow then redis.call('DEL', versionKey) end
