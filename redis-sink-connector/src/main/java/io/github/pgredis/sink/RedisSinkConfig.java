@@ -543,14 +543,14 @@ public final class RedisSinkConfig extends AbstractConfig {
             problems.add(new Problem(VERSION_STORAGE, "version.storage=row keeps versions in hash rows: it needs "
                     + VALUE_FORMAT + "=hash"));
         }
+        String expiring = "a row with a time to live keeps its version in a key that outlives it: use "
+                + VERSION_STORAGE + "=key with " + TTL_MS;
         if (defaults.ttlMs() > 0) {
-            problems.add(new Problem(TTL_MS, "a row with a time to live keeps its version in a key that outlives it: "
-                    + "use " + VERSION_STORAGE + "=key with " + TTL_MS));
+            problems.add(new Problem(TTL_MS, expiring));
         }
         tables.forEach((table, settings) -> {
             if (settings.ttlMs() > 0 && defaults.ttlMs() == 0) {
-                problems.add(new Problem(TABLE_PREFIX + table + "." + TTL_MS, "a row with a time to live keeps its "
-                        + "version in a key that outlives it: use " + VERSION_STORAGE + "=key with " + TTL_MS));
+                problems.add(new Problem(TABLE_PREFIX + table + "." + TTL_MS, expiring));
             }
         });
     }

@@ -101,10 +101,7 @@ local function applyRow(rowKey, versionKey, feedKey, a, last)
   -- With versions in keys, a hash row without a version key may still hold its version from when they were in rows.
   if not stored and not versionsInRows and rowType == 'hash' then
     stored = redis.call('HGET', rowKey, versionField)
-    if stored then
-      storedInRow = true
-      if superseded(stored, op, a) then return 0 end
-    end
+    if stored and superseded(stored, op, a) then return 0 end
   end
 
   -- The change feed. Every decision is taken before the first write, since a script is not rolled back: a stream that
