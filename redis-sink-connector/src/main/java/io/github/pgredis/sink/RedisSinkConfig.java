@@ -222,7 +222,8 @@ public final class RedisSinkConfig extends AbstractConfig {
             + "a row in the benchmark's 10-column row) and one of the four Redis commands of an update. Needs "
             + "value.format=hash and no ttl.ms, since a version must outlive its row; a deleted row's marker is a "
             + "version key either way. Rows written with the other setting keep their guard and move over as they "
-            + "are next written.";
+            + "are next written. The field's name is reserved in either setting: a column of that name fails its "
+            + "record.";
 
     public static final String DELETE_MARKER_RETENTION_MS = "delete.marker.retention.ms";
     public static final long DELETE_MARKER_RETENTION_MS_DEFAULT = 7L * 24 * 60 * 60 * 1000;

@@ -249,6 +249,29 @@ class RedisSinkTaskIT {
         assertThat(commands.get(versionKey)).as("moved back into the version key").hasSize(53);
     }
 
+    /** Back with versions in keys, a delete of a row that still holds its version in the row is guarded by it. */
+    @Test
+    void backInKeysADeleteOfARowThatHoldsItsVersionIsGuardedByIt() {
+        Struct v1 = users.row("id", 3, "name", "v1");
+        Struct v2 = users.row("id", 3, "name", "v2");
+        String versionKey = "__pgr:v{" + USERS_KEY + "3}";
+        RedisSinkTask inRows = start(config(RedisSinkConfig.VERSION_STORAGE, "row"));
+        putAndSettle(inRows, List.of(users.create(300, v1), users.update(302, v1, v2)));
+        String inRow = commands.hget(USERS_KEY + 3, VERSION_FIELD);
+        inRows.stop();
+        tasks.remove(inRows);
+
+        RedisSinkTask inKeys = start(config(RedisSinkConfig.DELETE_MARKER_RETENTION_MS, "600000"));
+        putAndSettle(inKeys, List.of(users.delete(301, v1)));
+        assertThat(commands.hget(USERS_KEY + 3, "name")).as("an older delete").isEqualTo("v2");
+        putAndSettle(inKeys, List.of(users.delete(303, v2), users.tombstone(v2)));
+        assertThat(commands.exists(USERS_KEY + 3)).isZero();
+        assertThat(commands.get(versionKey)).as("the marker, newer than the row's version").isGreaterThan(inRow);
+        assertThat(commands.pttl(versionKey)).isBetween(1L, 600_000L);
+        putAndSettle(inKeys, List.of(users.update(302, v1, v2)));
+        assertThat(commands.exists(USERS_KEY + 3)).as("a replayed change from before the delete").isZero();
+    }
+
     /** A row that expires keeps its version in its key, which outlives it, also once versions go into rows. */
     @Test
     void withVersionsInRowsARowThatExpiresKeepsItsVersionInItsKey() {
@@ -265,6 +288,9 @@ class RedisSinkTaskIT {
         assertThat(commands.hgetall(USERS_KEY + 4)).isEqualTo(Map.of("id", "4", "name", "v2"));
         assertThat(commands.pttl(USERS_KEY + 4)).as("the row still expires").isBetween(1L, 600_000L);
         assertThat(commands.get(versionKey)).as("its version, in its key").hasSize(53);
+        assertThat(commands.pttl(versionKey)).as("which outlives the row by the retention, then goes")
+                .isGreaterThan(commands.pttl(USERS_KEY + 4))
+                .isLessThanOrEqualTo(600_000L + RedisSinkConfig.DELETE_MARKER_RETENTION_MS_DEFAULT);
         putAndSettle(inRows, List.of(users.update(400, null, v1)));
         assertThat(commands.hget(USERS_KEY + 4, "name")).as("a replayed older change").isEqualTo("v2");
     }

@@ -196,13 +196,18 @@ local function applyRow(rowKey, versionKey, feedKey, a, last)
   end
 
   local kept = tonumber(ARGV[a + 7])
+  local expiringRowLeft
   if op == 'hash' then
-    -- The version stays in the version key of a row that expires, which outlives it.
+    -- The version stays in the version key of a row that expires, which outlives it by the retention.
     local intoRow = versionPair
     local lastField = last
-    if versionPair and rowType == 'hash' and not storedInRow and redis.call('PTTL', rowKey) > 0 then
-      intoRow = false
-      lastField = last - 2
+    if versionPair and rowType == 'hash' and not storedInRow then
+      local left = redis.call('PTTL', rowKey)
+      if left > 0 then
+        intoRow = false
+        lastField = last - 2
+        expiringRowLeft = left
+      end
     end
     -- Overwrite in place; only when the row held fields beyond the new ones and the kept ones (a column became NULL,
     -- or a stranger's field) are those removed. Kept (unchanged TOAST) fields are not touched.
@@ -337,6 +342,11 @@ local function applyRow(rowKey, versionKey, feedKey, a, last)
     end
   end
   local ttl = ARGV[a + 5]
+  if expiringRowLeft then
+    redis.call('SET', versionKey, ARGV[a + 2] .. position, 'PX', expiringRowLeft + tonumber(retention))
+    if feedLater then redis.call('XADD', unpack(feedLater)) end
+    return 1
+  end
   if ttl == '0' then
     redis.call('SET', versionKey, ARGV[a + 2] .. position)
     if feedLater then redis.call('XADD', unpack(feedLater)) end
