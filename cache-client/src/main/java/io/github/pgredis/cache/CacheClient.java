@@ -29,6 +29,7 @@ import io.github.pgredis.sink.RedisSinkConfig;
 import io.github.pgredis.sink.apply.TableSettings;
 import io.github.pgredis.sink.apply.TtlMode;
 import io.github.pgredis.sink.apply.ChangeWriter;
+import io.github.pgredis.sink.apply.VersionStorage;
 import io.github.pgredis.sink.event.ChangeEvent;
 import io.github.pgredis.sink.event.ChangeEventDecoder;
 import io.github.pgredis.sink.mapping.RenderedRow;
@@ -182,7 +183,7 @@ public final class CacheClient implements AutoCloseable {
         long slidingTtl = reads.settings().ttlMode() == TtlMode.SLIDING ? reads.settings().ttlMs() : 0;
         String token = leaseTokenPrefix + "-" + leases.incrementAndGet();
         return evaluate(LuaScript.CACHE_READ, ScriptOutputType.MULTI, rowKeys, format, Long.toString(slidingTtl),
-                Long.toString(sink.deleteMarkerRetentionMs()), token, Long.toString(leaseMs));
+                Long.toString(sink.deleteMarkerRetentionMs()), token, Long.toString(leaseMs), keys.versionField());
     }
 
     /**
@@ -244,12 +245,17 @@ public final class CacheClient implements AutoCloseable {
     }
 
     /**
-     * The version of the change last applied to the row: a hash row's version field where it has one (written with
-     * version.storage=row), else its version key.
+     * The version of the change last applied to the row, found where apply-change.lua finds it: where the sink keeps
+     * versions first (version.storage), then, for a hash row, the other place.
      */
     private String appliedVersion(String rowKey) {
-        String inRow = format.equals("hash") ? redis.hget(rowKey, keys.versionField()) : null;
-        return inRow != null ? inRow : redis.get(keys.version(rowKey));
+        boolean hash = format.equals("hash");
+        if (hash && sink.versionStorage() == VersionStorage.ROW) {
+            String inRow = redis.hget(rowKey, keys.versionField());
+            return inRow != null ? inRow : redis.get(keys.version(rowKey));
+        }
+        String inKey = redis.get(keys.version(rowKey));
+        return inKey != null || !hash ? inKey : redis.hget(rowKey, keys.versionField());
     }
 
     /** Reads of the table (schema.table, or a table of public) that found the row in Redis, since this started. */

@@ -117,6 +117,9 @@ class CacheClientIT {
         sinkConfig.put("table.public.shaped.key.template", "shaped:${key.id}");
         sinkConfig.put("table.public.shaped.columns.exclude", "secret");
         sinkConfig.put("table.public.shaped.columns.rename", "full_name:name");
+        // not captured: the sink would refuse its rows, the cache client must not fill them
+        statements.add("CREATE TABLE clashing (id int PRIMARY KEY, \"__pgr:v\" text)");
+        statements.add("INSERT INTO clashing VALUES (1, 'a column, not a version')");
         postgres.execute(statements.toArray(String[]::new));
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(postgres.jdbcUrl());
@@ -327,6 +330,20 @@ class CacheClientIT {
         }
     }
 
+    /** A column named as the version field would be taken for the row's version: read, never filled. */
+    @Test
+    void aRowWithAColumnNamedAsTheVersionFieldIsReadButNeverFilled() throws Exception {
+        String key = "public.clashing:1";
+        try (CacheClient client = client(pool)) {
+            CachedRow read = client.get("public.clashing", 1).orElseThrow();
+            assertThat(read.fromCache()).isFalse();
+            assertThat(read.fields()).containsEntry(keys.versionField(), "a column, not a version");
+            assertThat(commands.exists(key)).isZero();
+            assertThat(commands.exists(keys.lease(key))).as("the lease is given back").isZero();
+            assertThat(client.get("public.clashing", 1).orElseThrow().fromCache()).isFalse();
+        }
+    }
+
     /** A read inside the caller's transaction may see an old snapshot or its own uncommitted change: no fill. */
     @Test
     void aConnectionOutsideAutocommitIsReadFromButNeverFills() throws Exception {
@@ -533,6 +550,31 @@ class CacheClientIT {
                     .isGreaterThan(TTL_MS - 1_000);
             await(WAIT, "the fixed row expired", () -> commands.exists("public.ttl_fixed:1") == 0);
             assertThat(v(client.get("public.ttl_fixed", 1))).isEqualTo(2);
+        }
+    }
+
+    /**
+     * A row written with versions in rows, then read with a sliding time to live (the setting changed to key and a
+     * ttl.ms): its version moves to its version key before the row is made to expire, so it outlives the row.
+     */
+    @Test
+    void aSlidingReadOfARowHoldingItsVersionMovesTheVersionOutOfTheRow() throws Exception {
+        String key = "public.ttl_sliding:1";
+        try (CacheClient client = client(pool)) {
+            client.get("public.ttl_sliding", 1);
+            String version = commands.get(keys.version(key));
+            assertThat(version).as("the row's version").isNotNull();
+            commands.del(keys.version(key));
+            commands.persist(key);
+            commands.hset(key, keys.versionField(), version);
+
+            CachedRow hit = client.get("public.ttl_sliding", 1).orElseThrow();
+            assertThat(hit.fromCache()).isTrue();
+            assertThat(hit.fields()).doesNotContainKey(keys.versionField());
+            assertThat(commands.hexists(key, keys.versionField())).isFalse();
+            assertThat(commands.get(keys.version(key))).isEqualTo(version);
+            assertThat(commands.pttl(key)).isBetween(1L, TTL_MS);
+            assertThat(commands.pttl(keys.version(key))).as("the version outlives the row").isGreaterThan(TTL_MS);
         }
     }
 
