@@ -218,12 +218,12 @@ public final class RedisSinkConfig extends AbstractConfig {
     private static final String VERSION_STORAGE_DISPLAY = "Version storage";
     private static final String VERSION_STORAGE_DOC = "Where a hash row keeps its version. key: in a version key of "
             + "its own beside the row (<internal.key.prefix>v{<data key>}). row: in a field of the row's hash named "
-            + "<internal.key.prefix>v, which readers of the whole hash see: it saves the version key (about 40 bytes "
-            + "a row in the benchmark's 10-column row) and one of the four Redis commands of an update. Needs "
+            + "<internal.key.prefix>v, which readers of the whole hash see: it saves the version key (40 to 104 "
+            + "bytes a row on the benchmark's 10-column row) and one of the four Redis commands of an update. Needs "
             + "value.format=hash and no ttl.ms, since a version must outlive its row; a deleted row's marker is a "
             + "version key either way. Rows written with the other setting keep their guard and move over as they "
-            + "are next written. The field's name is reserved in either setting: a column of that name fails its "
-            + "record.";
+            + "are next written. The field's name is reserved in hash rows in either setting: a column of that "
+            + "name fails its record.";
 
     public static final String DELETE_MARKER_RETENTION_MS = "delete.marker.retention.ms";
     public static final long DELETE_MARKER_RETENTION_MS_DEFAULT = 7L * 24 * 60 * 60 * 1000;
