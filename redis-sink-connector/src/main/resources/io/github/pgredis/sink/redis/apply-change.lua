@@ -342,13 +342,12 @@ local function applyRow(rowKey, versionKey, feedKey, a, last)
     end
   end
   local ttl = ARGV[a + 5]
-  if expiringRowLeft then
-    redis.call('SET', versionKey, ARGV[a + 2] .. position, 'PX', expiringRowLeft + tonumber(retention))
-    if feedLater then redis.call('XADD', unpack(feedLater)) end
-    return 1
-  end
   if ttl == '0' then
-    redis.call('SET', versionKey, ARGV[a + 2] .. position)
+    if expiringRowLeft then
+      redis.call('SET', versionKey, ARGV[a + 2] .. position, 'PX', expiringRowLeft + tonumber(retention))
+    else
+      redis.call('SET', versionKey, ARGV[a + 2] .. position)
+    end
     if feedLater then redis.call('XADD', unpack(feedLater)) end
     return 1
   end
